@@ -1,0 +1,11 @@
+#ifndef CLINUXSHIMS_H
+#define CLINUXSHIMS_H
+
+// Linux calls that Swift cannot import from Glibc as they are. Grouped by topic; each entry says why it is here.
+// (inotify needs nothing: Glibc's overlay imports inotify_init1, inotify_add_watch and the IN_* constants.)
+
+// MARK: ioctl
+// ioctl(2) is variadic, and Swift does not import variadic C functions.
+int clinux_ioctl(int fd, unsigned long request, void *arg);
+
+#endif

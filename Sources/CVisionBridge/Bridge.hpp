@@ -1,0 +1,30 @@
+// Internal helpers shared by the bridge's files.
+#pragma once
+#include <exception>
+#include <string>
+
+#include <opencv2/core.hpp>
+
+#include "CVisionBridge.h"
+
+namespace cvb {
+/// Copies a BGR Mat into malloc'd memory that Swift frees with cvb_free, knowing nothing of cv::Mat.
+void exportPixels(const cv::Mat &bgr, cvb_pixels *out);
+
+/// Turns any exception into a return value and a thread-local message.
+void setError(const std::string &message);
+void clearError();
+
+template <typename Body>
+int guarded(const char *what, Body body) {
+    clearError();
+    try {
+        return body();
+    } catch (const std::exception &e) {
+        setError(std::string(what) + ": " + e.what());
+    } catch (...) {
+        setError(std::string(what) + ": unknown C++ exception");
+    }
+    return -1;
+}
+}  // namespace cvb

@@ -1,0 +1,90 @@
+#include "CVisionBridge.h"
+#include "Bridge.hpp"
+
+#include <cstdlib>
+#include <cstring>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+namespace {
+cv::Mat wrap(const uint8_t *pixels, int width, int height, int channels = 3) {
+    return cv::Mat(height, width, CV_8UC(channels), const_cast<uint8_t *>(pixels));
+}
+}  // namespace
+
+void cvb::exportPixels(const cv::Mat &bgr, cvb_pixels *out) {
+    const size_t bytes = size_t(bgr.cols) * bgr.rows * 3;
+    auto *data = static_cast<uint8_t *>(std::malloc(bytes));
+    if (!data) throw std::runtime_error("out of memory");
+    cv::Mat dst(bgr.rows, bgr.cols, CV_8UC3, data);
+    bgr.copyTo(dst);
+    *out = {data, bgr.cols, bgr.rows};
+}
+
+extern "C" int cvb_decode_image(const uint8_t *bytes, size_t length, cvb_pixels *out) {
+    return cvb::guarded("decode image", [&] {
+        const cv::Mat encoded(1, int(length), CV_8UC1, const_cast<uint8_t *>(bytes));
+        const cv::Mat image = cv::imdecode(encoded, cv::IMREAD_COLOR);
+        if (image.empty()) throw std::runtime_error("not an image OpenCV can decode");
+        cvb::exportPixels(image, out);
+        return 0;
+    });
+}
+
+extern "C" int cvb_write_image(const char *path, const uint8_t *bgr, int width, int height) {
+    return cvb::guarded("write image", [&] {
+        if (!cv::imwrite(path, wrap(bgr, width, height)))
+            throw std::runtime_error(std::string("cannot write ") + path);
+        return 0;
+    });
+}
+
+extern "C" int cvb_resize(const uint8_t *src, int srcWidth, int srcHeight, int channels, uint8_t *dst,
+                          int dstWidth, int dstHeight, int interpolation) {
+    return cvb::guarded("resize", [&] {
+        cv::Mat out = wrap(dst, dstWidth, dstHeight, channels);
+        cv::resize(wrap(src, srcWidth, srcHeight, channels), out, out.size(), 0, 0, interpolation);
+        return 0;
+    });
+}
+
+extern "C" int cvb_crop_resize(const uint8_t *src, int srcWidth, int srcHeight, int x, int y, int w, int h,
+                               uint8_t *dst, int dstWidth, int dstHeight, int interpolation) {
+    return cvb::guarded("crop", [&] {
+        if (w <= 0 || h <= 0) throw std::runtime_error("empty crop");
+        const cv::Mat image = wrap(src, srcWidth, srcHeight);
+        cv::Mat out = wrap(dst, dstWidth, dstHeight);
+        const cv::Rect wanted(x, y, w, h);
+        const cv::Rect inside = wanted & cv::Rect(0, 0, srcWidth, srcHeight);
+        if (inside == wanted) {
+            cv::resize(image(wanted), out, out.size(), 0, 0, interpolation);
+            return 0;
+        }
+        // Reaching past the border: paste what exists into a black canvas first, as MTCNN expects.
+        cv::Mat canvas(h, w, CV_8UC3, cv::Scalar::all(0));
+        if (inside.area() > 0) image(inside).copyTo(canvas(inside - wanted.tl()));
+        cv::resize(canvas, out, out.size(), 0, 0, interpolation);
+        return 0;
+    });
+}
+
+extern "C" int cvb_warp_affine(const uint8_t *src, int srcWidth, int srcHeight, const double matrix[6],
+                               uint8_t *dst, int dstWidth, int dstHeight) {
+    return cvb::guarded("warp", [&] {
+        const cv::Mat m(2, 3, CV_64F, const_cast<double *>(matrix));
+        cv::Mat out = wrap(dst, dstWidth, dstHeight);
+        cv::warpAffine(wrap(src, srcWidth, srcHeight), out, m, out.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT);
+        return 0;
+    });
+}
+
+extern "C" int cvb_gray_thumbnail(const uint8_t *src, int srcWidth, int srcHeight, uint8_t *dst, int dstWidth,
+                                  int dstHeight) {
+    return cvb::guarded("grey thumbnail", [&] {
+        cv::Mat small;
+        cv::resize(wrap(src, srcWidth, srcHeight), small, cv::Size(dstWidth, dstHeight), 0, 0, cv::INTER_AREA);
+        cv::Mat out = wrap(dst, dstWidth, dstHeight, 1);
+        cv::cvtColor(small, out, cv::COLOR_BGR2GRAY);
+        return 0;
+    });
+}

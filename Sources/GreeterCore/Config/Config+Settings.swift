@@ -1,0 +1,25 @@
+/// The config's values as the settings each room takes, so no room needs to know the config file.
+extension Config {
+    public var detectorSettings: FaceDetector.Settings {
+        FaceDetector.Settings(minFaceSize: detection.minFaceSize, thresholds: detection.thresholds.map(Float.init),
+                              scaleFactor: Float(detection.scaleFactor))
+    }
+
+    public var aligner: FaceAligner {
+        FaceAligner(method: recognition.alignment == .crop ? .crop : .similarity)
+    }
+
+    public var matcherSettings: Matcher.Settings {
+        Matcher.Settings(threshold: Float(recognition.threshold), ambiguityMargin: Float(recognition.ambiguityMargin))
+    }
+
+    public var gallerySettings: GreeterCore.Gallery.Settings {
+        var settings = GreeterCore.Gallery.Settings()
+        settings.duplicateDistance = Float(gallery.duplicateDistance)
+        settings.enrolment.minFaceSize = gallery.minFaceSize
+        settings.enrolment.maxImagePixels = gallery.maxImagePixels
+        settings.enrolment.aligner = aligner
+        settings.enrolment.augmentations = gallery.maskedTemplates ? MaskAugmentation.standard : []
+        return settings
+    }
+}

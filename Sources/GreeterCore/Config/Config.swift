@@ -1,0 +1,166 @@
+/// The daemon's settings: one section per TOML table of `door-greeter.toml`, property names are the TOML keys in
+/// camelCase. `Config()` is the all-defaults config; allowed ranges are enforced by `Config.parse` (ConfigLoader.swift)
+/// and documented in the example file `door-greeter.toml`, which a test keeps equal to these defaults.
+public struct Config: Sendable, Equatable {
+    public var camera = Camera()
+    public var models = Models()
+    public var gallery = Gallery()
+    public var detection = Detection()
+    public var recognition = Recognition()
+    public var tracking = Tracking()
+    public var decision = Decision()
+    public var motion = Motion()
+    public var greeting = Greeting()
+    public var speech = Speech()
+    public var state = State()
+    public var log = Log()
+
+    public init() {}
+
+    public struct Camera: Sendable, Equatable {
+        /// Absolute V4L2 device path; a /dev/v4l/by-id/... path survives re-plugging.
+        public var device = "/dev/video0"
+        public var width = 640
+        public var height = 480
+        public var fps = 30
+        public init() {}
+    }
+
+    public struct Models: Sendable, Equatable {
+        public var directory = "/var/lib/door-greeter/models"
+        public init() {}
+    }
+
+    public struct Gallery: Sendable, Equatable {
+        public var directory = "/var/lib/door-greeter/gallery"
+        /// Pixels; the smallest face accepted in an enrolment photo.
+        public var minFaceSize = 80
+        /// Larger photos are refused before decoding.
+        public var maxImagePixels = 40_000_000
+        /// FaceNet L2 distance (0...2); a new photo this close to another person's is refused.
+        public var duplicateDistance = 0.6
+        /// Also enrol synthetic masked versions of each photo.
+        public var maskedTemplates = true
+        public init() {}
+    }
+
+    public struct Detection: Sendable, Equatable {
+        /// Pixels; MTCNN's smallest face.
+        public var minFaceSize = 60
+        /// MTCNN P-Net, R-Net, O-Net score thresholds, in that order; always 3 values in 0...1.
+        public var thresholds = [0.6, 0.7, 0.7]
+        /// MTCNN image-pyramid scale step.
+        public var scaleFactor = 0.709
+        public var threads = 2
+        public init() {}
+    }
+
+    public struct Recognition: Sendable, Equatable {
+        /// FaceNet L2 distance (0...2); a best match farther than this is unknown.
+        public var threshold = 1.0
+        /// The best person must beat the second-best person by this much L2 distance.
+        public var ambiguityMargin = 0.08
+        public var alignment = Alignment.crop
+        public init() {}
+
+        public enum Alignment: String, Sendable, Equatable, CaseIterable {
+            /// The detector's box, squared and resized.
+            case crop
+            /// A similarity transform of the five landmarks onto a reference face.
+            case similarity
+        }
+    }
+
+    public struct Tracking: Sendable, Equatable {
+        /// Intersection over union above which a detection continues a track.
+        public var iou = 0.3
+        public var lostAfterMs = 1500
+        public var reembedIntervalMs = 200
+        public init() {}
+    }
+
+    public struct Decision: Sendable, Equatable {
+        /// K: a track is named once K of its last N identifications agree; never more than `window`.
+        public var votes = 3
+        /// N
+        public var window = 5
+        public init() {}
+    }
+
+    public struct Motion: Sendable, Equatable {
+        public var enabled = true
+        /// Mean absolute grey-level difference (0...255) on a 64x48 thumbnail that counts as motion.
+        public var threshold = 6.0
+        /// Detection still runs this often in a static scene, so a still face stays tracked.
+        public var idleDetectIntervalMs = 1000
+        public init() {}
+    }
+
+    public struct Greeting: Sendable, Equatable {
+        /// Always contains `{names}`.
+        public var template = "Welcome {names}"
+        /// What to say to an unknown face; empty says nothing.
+        public var unknown = ""
+        public var cooldownMinutes = 30.0
+        /// People arriving within this are greeted in one sentence.
+        public var groupWindowMs = 1500
+        /// nil: never quiet.
+        public var quietHours: QuietHours? = nil
+        /// Per-person text keyed by person name as `door-greeter gallery` shows it; may contain `{name}`.
+        public var people: [String: String] = [:]
+        public init() {}
+    }
+
+    public struct Speech: Sendable, Equatable {
+        public var output = Output.audio
+        /// eSpeak NG voice name.
+        public var voice = "en"
+        /// Words per minute.
+        public var rate = 160
+        public var volume = 100
+        public var pitch = 50
+        public init() {}
+
+        /// Where speech goes; `rawValue` is the TOML string ("audio" or "wav:/absolute/dir").
+        public enum Output: RawRepresentable, Sendable, Equatable {
+            /// The default sound device.
+            case audio
+            /// One WAV file per utterance in this absolute directory (for tests and headless machines).
+            case wav(directory: String)
+
+            private static let wavPrefix = "wav:"
+
+            public init?(rawValue: String) {
+                if rawValue == "audio" {
+                    self = .audio
+                } else if rawValue.hasPrefix(Self.wavPrefix), rawValue.dropFirst(Self.wavPrefix.count).hasPrefix("/") {
+                    self = .wav(directory: String(rawValue.dropFirst(Self.wavPrefix.count)))
+                } else {
+                    return nil
+                }
+            }
+
+            public var rawValue: String {
+                switch self {
+                case .audio: "audio"
+                case .wav(let directory): Self.wavPrefix + directory
+                }
+            }
+        }
+    }
+
+    public struct State: Sendable, Equatable {
+        public var directory = "/var/lib/door-greeter/state"
+        public init() {}
+    }
+
+    public struct Log: Sendable, Equatable {
+        public var level = Level.info
+        public init() {}
+
+        /// Raw values match swift-log's `Logger.Level` raw values.
+        public enum Level: String, Sendable, Equatable, CaseIterable {
+            case debug, info, notice, warning, error
+        }
+    }
+}

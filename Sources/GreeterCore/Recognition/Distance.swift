@@ -1,0 +1,12 @@
+/// L2 distance between two embeddings — the one unit used in docs, config, logs and JSON. FaceNet's embeddings
+/// have unit length, so it runs from 0 (identical) to 2 (opposite); same-person pairs sit around 0.6–0.9.
+@inline(__always)
+public func l2Distance(_ a: [Float], _ b: [Float]) -> Float {
+    precondition(a.count == b.count, "embeddings of different lengths")
+    var sum: Float = 0
+    for i in a.indices {
+        let d = a[i] - b[i]
+        sum += d * d
+    }
+    return sum.squareRoot()
+}

@@ -1,0 +1,192 @@
+import Foundation
+
+/// What a scan of the gallery found: who is enrolled from which files, and every photo that was refused and why.
+public struct GalleryReport: Sendable {
+    public struct Person: Sendable, Codable, Equatable {
+        public let name: String
+        public let files: [String]
+        /// Template kinds per file, e.g. ["photo", "mask:surgical-blue"].
+        public let templates: [String]
+    }
+
+    public struct Rejection: Sendable, Codable, Equatable {
+        public let file: String
+        public let reason: String
+    }
+
+    public let directory: String
+    public let people: [Person]
+    public let rejections: [Rejection]
+    public let matcher: Matcher
+    /// Photos embedded by this scan (0 when everything came from the cache).
+    public let embedded: Int
+    /// Problems with the cache file: reported, never fatal (the gallery is then embedded again).
+    public let cacheWarnings: [String]
+}
+
+/// The gallery folder: one photo per person, the file name is the name. Owned by one queue at a time; a scan
+/// reuses the cached result of every photo whose size and time (or, failing those, content hash) are unchanged.
+public final class Gallery {
+    public struct Settings: Sendable {
+        public var enrolment = PhotoEnroller.Settings()
+        /// A photo this close (L2) to another person's photo is refused as a probable duplicate or mislabel.
+        public var duplicateDistance: Float = 0.6
+        public init() {}
+    }
+
+    public let directory: String
+    private let analyzer: FaceAnalyzer
+    private let settings: Settings
+    private let cachePath: String?
+    private let fingerprint: String
+    private var cache: [String: CachedPhoto] = [:]
+    private var warnings: [String] = []
+
+    public init(directory: String, analyzer: FaceAnalyzer, settings: Settings, cachePath: String?) {
+        self.directory = directory
+        self.analyzer = analyzer
+        self.settings = settings
+        self.cachePath = cachePath
+        fingerprint = ModelFiles.fingerprint(alignment: settings.enrolment.fingerprint)
+        guard let cachePath else { return }
+        do {
+            for photo in try EmbeddingStore.read(from: cachePath, modelFingerprint: fingerprint) ?? [] {
+                cache[photo.path] = photo
+            }
+        } catch {
+            warnings.append("ignoring the embedding cache: \(error)")
+        }
+    }
+
+    /// Looks at every file; `progress(done, total)` is called as photos are processed.
+    public func scan(progress: (Int, Int) -> Void = { _, _ in }) throws -> GalleryReport {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder), isFolder.boolValue else {
+            throw EnrolmentProblem("gallery folder \(directory) does not exist")
+        }
+        let entries = try GalleryFiles.list(directory)
+        var rejections: [GalleryReport.Rejection] = []
+        var photos: [(entry: GalleryFiles.Entry, photo: CachedPhoto)] = []
+        var fresh: [String: CachedPhoto] = [:]
+        var embedded = 0
+        let enroller = PhotoEnroller(analyzer: analyzer, settings: settings.enrolment)
+        for (index, entry) in entries.enumerated() {
+            defer { progress(index + 1, entries.count) }
+            guard entry.isImage else {
+                rejections.append(.init(file: entry.path, reason: "not an image file name (."
+                    + "\((entry.path as NSString).pathExtension)); photos are "
+                    + GalleryFiles.imageExtensions.sorted().map { "." + $0 }.joined(separator: " ")))
+                continue
+            }
+            switch load(entry, enroller: enroller, embedded: &embedded) {
+            case .failure(let problem):
+                rejections.append(.init(file: entry.path, reason: problem.description))
+            case .success(let photo):
+                fresh[entry.path] = photo
+                if let reason = photo.rejection {
+                    rejections.append(.init(file: entry.path, reason: reason))
+                } else {
+                    photos.append((entry, photo))
+                }
+            }
+        }
+        if fresh != cache { saveCache(fresh) }
+        cache = fresh
+        let (accepted, conflicts) = crossCheck(photos)
+        return report(accepted, rejections: rejections + conflicts, embedded: embedded)
+    }
+
+    /// The cached result when the file is unchanged, or a fresh enrolment.
+    private func load(_ entry: GalleryFiles.Entry, enroller: PhotoEnroller,
+                      embedded: inout Int) -> Result<CachedPhoto, EnrolmentProblem> {
+        let path = (directory as NSString).appendingPathComponent(entry.path)
+        var info = stat()
+        guard stat(path, &info) == 0 else { return .failure(EnrolmentProblem("cannot read: \(String(cString: strerror(errno)))")) }
+        let size = Int64(info.st_size)
+        let mtime = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+        if let cached = cache[entry.path], cached.size == size, cached.mtimeNanoseconds == mtime, cached.name == entry.name {
+            return .success(cached)
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return .failure(EnrolmentProblem("cannot read: \(access(path, R_OK) == 0 ? "read error" : "permission denied")"))
+        }
+        let bytes = [UInt8](data)
+        let digest = SHA256.hexDigest(of: bytes)
+        if var cached = cache[entry.path], cached.sha256 == digest, cached.name == entry.name {
+            (cached.size, cached.mtimeNanoseconds) = (size, mtime)
+            return .success(cached)
+        }
+        embedded += 1
+        var photo = CachedPhoto(path: entry.path, name: entry.name, size: size, mtimeNanoseconds: mtime,
+                                sha256: digest, rejection: nil, templates: [])
+        switch enroller.enrol(bytes) {
+        case .success(let templates): photo.templates = templates
+        case .failure(let problem): photo.rejection = problem.description
+        }
+        return .success(photo)
+    }
+
+    /// Refuses photos that clash with others: a second top-level file for one name, and a face that is already
+    /// enrolled under another name. Older files win, so a new arrival cannot push out someone enrolled before.
+    private func crossCheck(_ photos: [(entry: GalleryFiles.Entry, photo: CachedPhoto)])
+        -> (accepted: [(entry: GalleryFiles.Entry, photo: CachedPhoto)], rejections: [GalleryReport.Rejection]) {
+        var accepted: [(entry: GalleryFiles.Entry, photo: CachedPhoto)] = []
+        var rejections: [GalleryReport.Rejection] = []
+        var owner: [String: GalleryFiles.Entry] = [:]
+        for item in photos.sorted(by: { ($0.photo.mtimeNanoseconds, $0.entry.path) < ($1.photo.mtimeNanoseconds, $1.entry.path) }) {
+            let key = PersonName.key(item.entry.name)
+            if let first = owner[key], item.entry.topLevel || first.topLevel {
+                rejections.append(.init(file: item.entry.path, reason: "same name (\(item.entry.name)) as \(first.path); "
+                    + "put several photos of one person in a folder \(key.replacingOccurrences(of: " ", with: "-"))/"))
+                continue
+            }
+            let mine = item.photo.templates.first { $0.kind == "photo" }?.embedding ?? []
+            let lookalike = accepted.lazy
+                .filter { PersonName.key($0.entry.name) != key }
+                .compactMap { other -> (GalleryFiles.Entry, Float)? in
+                    guard let theirs = other.photo.templates.first(where: { $0.kind == "photo" })?.embedding,
+                          !mine.isEmpty else { return nil }
+                    return (other.entry, l2Distance(mine, theirs))
+                }
+                .min { $0.1 < $1.1 }
+            if let (other, distance) = lookalike, distance < settings.duplicateDistance {
+                rejections.append(.init(file: item.entry.path, reason: String(format:
+                    "looks like %@ in %@ (distance %.3f, under gallery.duplicate_distance %.2f): the same person "
+                    + "under two names, or a mislabelled photo?", other.name, other.path, distance, settings.duplicateDistance)))
+                continue
+            }
+            owner[key] = owner[key] ?? item.entry
+            accepted.append(item)
+        }
+        return (accepted, rejections)
+    }
+
+    private func report(_ accepted: [(entry: GalleryFiles.Entry, photo: CachedPhoto)],
+                        rejections: [GalleryReport.Rejection], embedded: Int) -> GalleryReport {
+        var byName: [String: [CachedPhoto]] = [:]
+        for item in accepted { byName[item.entry.name, default: []].append(item.photo) }
+        let people = byName.keys.sorted().map { name in
+            let files = byName[name]!.sorted { $0.path < $1.path }
+            return GalleryReport.Person(name: name, files: files.map(\.path),
+                                        templates: files.flatMap { $0.templates.map(\.kind) })
+        }
+        let templates = accepted.flatMap { item in
+            item.photo.templates.map { (name: item.entry.name, kind: $0.kind, embedding: $0.embedding) }
+        }
+        return GalleryReport(directory: directory, people: people,
+                             rejections: rejections.sorted { $0.file < $1.file },
+                             matcher: Matcher(templates: templates), embedded: embedded, cacheWarnings: warnings)
+    }
+
+    private func saveCache(_ photos: [String: CachedPhoto]) {
+        guard let cachePath else { return }
+        do {
+            try FileManager.default.createDirectory(atPath: (cachePath as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            try EmbeddingStore.write(photos.values.sorted { $0.path < $1.path }, modelFingerprint: fingerprint,
+                                     embeddingDimension: FaceEmbedder.dimension, to: cachePath)
+        } catch {
+            warnings.append("cannot write the embedding cache: \(error)")
+        }
+    }
+}

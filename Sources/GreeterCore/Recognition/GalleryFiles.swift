@@ -1,0 +1,47 @@
+import Foundation
+
+/// What in a gallery folder is a photo of someone: image files at the top (one person each, named by the file)
+/// and in one level of sub-folders `NAME/` (several photos of one person). Hidden files, editor and download
+/// leftovers and READMEs are not looked at; any other file is reported, since the owner probably meant it.
+public enum GalleryFiles {
+    public static let imageExtensions: Set<String> = ["jpg", "jpeg", "png", "bmp", "webp", "tif", "tiff", "pgm", "ppm", "pnm"]
+
+    public struct Entry: Sendable, Equatable {
+        /// Relative to the gallery folder: `alice.jpg` or `alice/beach.png`.
+        public let path: String
+        public let name: String
+        /// False for files in a person's folder, which may share a name by design.
+        public let topLevel: Bool
+        public let isImage: Bool
+    }
+
+    public static func isIgnored(_ fileName: String) -> Bool {
+        fileName.hasPrefix(".") || fileName.hasSuffix("~") || fileName.uppercased().hasPrefix("README")
+            || ["tmp", "part", "swp", "crdownload"].contains((fileName as NSString).pathExtension.lowercased())
+    }
+
+    public static func list(_ directory: String) throws -> [Entry] {
+        let manager = FileManager.default
+        var entries: [Entry] = []
+        for item in try manager.contentsOfDirectory(atPath: directory).sorted() where !isIgnored(item) {
+            var isFolder: ObjCBool = false
+            let exists = manager.fileExists(atPath: (directory as NSString).appendingPathComponent(item), isDirectory: &isFolder)
+            if exists, isFolder.boolValue {
+                let folder = (directory as NSString).appendingPathComponent(item)
+                let inside = (try? manager.contentsOfDirectory(atPath: folder)) ?? []
+                for file in inside.sorted() where !isIgnored(file) {
+                    entries.append(entry("\(item)/\(file)", name: PersonName.fromFile(item), topLevel: false))
+                }
+            } else {
+                entries.append(entry(item, name: PersonName.fromFile((item as NSString).deletingPathExtension),
+                                     topLevel: true))
+            }
+        }
+        return entries
+    }
+
+    private static func entry(_ path: String, name: String, topLevel: Bool) -> Entry {
+        Entry(path: path, name: name, topLevel: topLevel,
+              isImage: imageExtensions.contains((path as NSString).pathExtension.lowercased()))
+    }
+}

@@ -1,0 +1,13 @@
+import Foundation
+
+/// This process's resident memory from /proc/self/status, in megabytes: the figure benchmarks report.
+public enum ResidentMemory {
+    public static func read() -> (current: Double, peak: Double) {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return (0, 0) }
+        func field(_ name: String) -> Double {
+            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name + ":") }) else { return 0 }
+            return (Double(line.split(separator: " ").dropFirst().first.map(String.init) ?? "") ?? 0) / 1024
+        }
+        return (field("VmRSS"), field("VmHWM"))
+    }
+}

