@@ -48,8 +48,3 @@ struct Failure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
-
-extension Float {
-    /// Distances are printed with three decimals everywhere.
-    var formatted: String { String(format: "%.3f", self) }
-}

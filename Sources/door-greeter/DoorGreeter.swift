@@ -11,8 +11,8 @@ struct DoorGreeter: ParsableCommand {
             (0 = identical, 2 = opposite); a face farther than recognition.threshold from everyone is unknown.
             """,
         subcommands: [
-            IdentifyCommand.self, EmbedCommand.self, GalleryCommand.self, EvalCommand.self,
-            BenchCommand.self, CheckConfigCommand.self,
+            RunCommand.self, IdentifyCommand.self, EmbedCommand.self, GalleryCommand.self, EvalCommand.self,
+            BenchCommand.self, CheckConfigCommand.self, DevicesCommand.self,
         ]
     )
 }

@@ -70,7 +70,7 @@ import Testing
         expected.recognition.threshold = 1
         expected.recognition.alignment = .similarity
         expected.greeting.cooldownMinutes = 0.5
-        expected.greeting.quietHours = Config.QuietHours("22:30-07:00")
+        expected.greeting.quietHours = try? QuietHours(parsing: "22:30-07:00")
         expected.greeting.people = ["Mary Jane Smith": "Hi {name}", "Ben": "Hello boss"]
         expected.speech.output = .wav(directory: "/tmp/speech")
         expected.log.level = .debug
@@ -246,7 +246,7 @@ import Testing
     }
 
     @Test func quietHoursMayWrapMidnight() throws {
-        let night = try #require(Config.QuietHours("22:00-07:00"))
+        let night = try #require(try? QuietHours(parsing: "22:00-07:00"))
         #expect(night.contains(minuteOfDay: 22 * 60))
         #expect(night.contains(minuteOfDay: 0))
         #expect(night.contains(minuteOfDay: 7 * 60 - 1))
@@ -254,10 +254,10 @@ import Testing
         #expect(!night.contains(minuteOfDay: 12 * 60))
         #expect(night.description == "22:00-07:00")
 
-        let lunch = try #require(Config.QuietHours("12:00-13:30"))
+        let lunch = try #require(try? QuietHours(parsing: "12:00-13:30"))
         #expect(lunch.contains(minuteOfDay: 12 * 60 + 45))
         #expect(!lunch.contains(minuteOfDay: 13 * 60 + 30))
         #expect(!lunch.contains(minuteOfDay: 23 * 60))
-        #expect(Config.QuietHours("+1:00-02:00") == nil)
+        #expect(try? QuietHours(parsing: "+1:00-02:00") == nil)
     }
 }

@@ -146,7 +146,7 @@ private func policy(in dir: String, _ settings: GreetingPolicy.Settings) -> Gree
 
     @Test func quietHoursSuppressEvenPastMidnightAndStartNoCooldown() throws {
         try withTemporaryStateDirectory { dir in
-            let night = try GreetingPolicy.QuietHours(parsing: "22:00-07:00")
+            let night = try QuietHours(parsing: "22:00-07:00")
             var greeter = policy(in: dir, .init(groupWindow: 0, quietHours: night))
             for (track, minute) in [(1, 23 * 60), (2, 0), (3, 6 * 60 + 59)] {
                 let events = greeter.submit(decided(track, "Alice"), at: at(Double(track), minute: minute))
@@ -169,7 +169,7 @@ private func policy(in dir: String, _ settings: GreetingPolicy.Settings) -> Gree
             _ = greeter.flush(now: at(1))
             _ = greeter.submit(decided(2, "Bob"), at: at(10))
 
-            let quietLater = try GreetingPolicy.QuietHours(parsing: "23:00-06:00")
+            let quietLater = try QuietHours(parsing: "23:00-06:00")
             greeter.reconfigure(.init(template: "Hi {names}", unknownText: "Hello", cooldown: 3600, groupWindow: 2,
                                       quietHours: quietLater))
             #expect(greeter.settings.template == "Hi {names}")

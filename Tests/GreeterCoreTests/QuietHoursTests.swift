@@ -3,7 +3,6 @@ import Testing
 import GreeterCore
 
 @Suite struct QuietHoursTests {
-    typealias QuietHours = GreetingPolicy.QuietHours
 
     @Test func parsesAndWrapsPastMidnight() throws {
         let night = try QuietHours(parsing: "22:00-07:00")

@@ -84,7 +84,7 @@ extension Config {
                 "\"\" (never quiet) or \"HH:MM-HH:MM\" on a 24-hour clock, start and end different, e.g. \"22:00-07:00\"",
             invalid: "not a valid time range",
             // "" parses to a successful nil: no quiet hours.
-            parse: { $0.isEmpty ? .some(nil) : QuietHours($0).map(Optional.some) })
+            parse: { $0.isEmpty ? .some(nil) : (try? QuietHours(parsing: $0)).map(Optional.some) })
         r.stringTable("greeting.people", valueMeaning: "greeting text", into: &c.greeting.people)
 
         r.string(

@@ -35,9 +35,10 @@ public struct GreetingPolicy: Sendable {
         return events
     }
 
-    /// Emits the gathered group if its window has passed: spoken, or suppressed inside quiet hours.
-    public mutating func flush(now: Moment) -> [GreetingEvent] {
-        guard let deadline = groupDeadline, now.monotonic >= deadline else { return [] }
+    /// Emits the gathered group if its window has passed — or at once with `early`, when the caller knows
+    /// nobody else is about to join it: spoken, or suppressed inside quiet hours.
+    public mutating func flush(now: Moment, early: Bool = false) -> [GreetingEvent] {
+        guard let deadline = groupDeadline, early || now.monotonic >= deadline else { return [] }
         // Settings may have changed since the group was gathered (SIGHUP): an unknown face is only greeted if
         // there is still something to say to it.
         let members = group.filter { $0.identity != .unknown || !settings.unknownText.isEmpty }

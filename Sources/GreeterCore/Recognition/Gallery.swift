@@ -9,7 +9,7 @@ public struct GalleryReport: Sendable {
         public let templates: [String]
     }
 
-    public struct Rejection: Sendable, Codable, Equatable {
+    public struct Rejection: Sendable, Codable, Hashable {
         public let file: String
         public let reason: String
     }
@@ -101,16 +101,18 @@ public final class Gallery {
                       embedded: inout Int) -> Result<CachedPhoto, EnrolmentProblem> {
         let path = (directory as NSString).appendingPathComponent(entry.path)
         var info = stat()
-        guard stat(path, &info) == 0 else { return .failure(EnrolmentProblem("cannot read: \(String(cString: strerror(errno)))")) }
+        guard stat(path, &info) == 0 else {
+            return .failure(EnrolmentProblem("cannot read: \(String(cString: strerror(errno)).lowercased())"))
+        }
         let size = Int64(info.st_size)
         let mtime = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
         if let cached = cache[entry.path], cached.size == size, cached.mtimeNanoseconds == mtime, cached.name == entry.name {
             return .success(cached)
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return .failure(EnrolmentProblem("cannot read: \(access(path, R_OK) == 0 ? "read error" : "permission denied")"))
+        let bytes: [UInt8]
+        do { bytes = try FileBytes.read(path) } catch {
+            return .failure(EnrolmentProblem("cannot read: \(String(cString: strerror(error.code)).lowercased())"))
         }
-        let bytes = [UInt8](data)
         let digest = SHA256.hexDigest(of: bytes)
         if var cached = cache[entry.path], cached.sha256 == digest, cached.name == entry.name {
             (cached.size, cached.mtimeNanoseconds) = (size, mtime)

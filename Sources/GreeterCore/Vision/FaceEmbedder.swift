@@ -10,10 +10,10 @@ public final class FaceEmbedder: Sendable {
 
     public init(models: ModelFiles) throws {
         let path = models.path(of: .facenet)
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ModelFiles.Problem(description: "cannot read model file \(path)")
+        var graph: [UInt8]
+        do { graph = try FileBytes.read(path) } catch {
+            throw ModelFiles.Problem(description: "\(error)")
         }
-        var graph = [UInt8](data)
         try FaceNetGraph.allowBatches(&graph, file: path)
         net = try NeuralNetwork(tensorflowGraph: graph, name: path)
     }

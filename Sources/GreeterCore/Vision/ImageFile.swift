@@ -37,10 +37,11 @@ public enum ImageFile {
 
     /// Reads and decodes a file; errors say what is wrong with it (the caller names the file).
     public static func read(_ path: String, maxPixels: Int = 40_000_000) throws -> Image {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw Problem(description: "cannot read the file")
+        let bytes: [UInt8]
+        do { bytes = try FileBytes.read(path) } catch {
+            throw Problem(description: String(cString: strerror(error.code)).lowercased())
         }
-        return try decode([UInt8](data), maxPixels: maxPixels)
+        return try decode(bytes, maxPixels: maxPixels)
     }
 
     /// Writes `image`; the format follows the extension (.jpg, .png, ...).

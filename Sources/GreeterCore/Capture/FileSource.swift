@@ -1,0 +1,91 @@
+import CVisionBridge
+import Foundation
+
+/// Frames from a video file or a folder of images, for tests and for trying door-greeter without a camera.
+/// Paced at the file's frame rate by default, as a camera would deliver them; `realTime: false` reads as fast
+/// as the pipeline takes them (frames are then never dropped).
+public final class FileSource: FrameSource {
+    public let description: String
+    private let realTime: Bool
+    private let frameInterval: Double
+    private var video: OpaquePointer?
+    private var images: [String]
+    private var index = 0
+    private var start: Double?
+
+    public struct Problem: Error, CustomStringConvertible, Sendable { public let description: String }
+
+    /// `fps` applies to an image folder (a video has its own rate).
+    public init(path: String, realTime: Bool = true, fps: Double = 30) throws {
+        self.realTime = realTime
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw Problem(description: "source \(path) does not exist")
+        }
+        if isFolder.boolValue {
+            let names = try FileManager.default.contentsOfDirectory(atPath: path).sorted().filter {
+                GalleryFiles.imageExtensions.contains(($0 as NSString).pathExtension.lowercased())
+            }
+            guard !names.isEmpty else { throw Problem(description: "source folder \(path) holds no images") }
+            images = names.map { (path as NSString).appendingPathComponent($0) }
+            frameInterval = 1 / fps
+            description = "\(path): \(names.count) images at \(fps) fps" + (realTime ? "" : ", as fast as possible")
+        } else {
+            guard let video = cvb_video_open(path) else {
+                throw Problem(description: "source \(path): \(String(cString: cvb_last_error()))")
+            }
+            self.video = video
+            images = []
+            let rate = cvb_video_fps(video)
+            frameInterval = rate > 0 ? 1 / rate : 1 / fps
+            let frames = cvb_video_frame_count(video)
+            description = "\(path): video at \(String(format: "%.2f", 1 / frameInterval)) fps"
+                + (frames > 0 ? ", \(frames) frames" : "") + (realTime ? "" : ", as fast as possible")
+        }
+    }
+
+    deinit { close() }
+
+    public func next() throws -> Frame? {
+        guard let image = try read() else { return nil }
+        let now = MonotonicClock.now()
+        let start = self.start ?? now
+        self.start = start
+        let due = start + Double(index) * frameInterval
+        if realTime, due > now { usleep(useconds_t((due - now) * 1e6)) }
+        defer { index += 1 }
+        return Frame(image: image, time: realTime ? max(due, now) : now, index: index)
+    }
+
+    private func read() throws -> Image? {
+        if let video {
+            var pixels = cvb_pixels()
+            switch cvb_video_read(video, &pixels) {
+            case 1:
+                defer { cvb_free(pixels.data) }
+                let (w, h) = (Int(pixels.width), Int(pixels.height))
+                return Image(width: w, height: h, pixels: Array(UnsafeBufferPointer(start: pixels.data, count: w * h * 3)))
+            case 0: return nil
+            default: throw Problem(description: "\(description): \(String(cString: cvb_last_error()))")
+            }
+        }
+        guard index < images.count else { return nil }
+        do { return try ImageFile.read(images[index]) } catch {
+            throw Problem(description: "\(images[index]): \(error)")
+        }
+    }
+
+    public func close() {
+        if let video { cvb_video_close(video) }
+        video = nil
+    }
+}
+
+/// Seconds on the monotonic clock: the one time base of frames, tracks and visits.
+public enum MonotonicClock {
+    public static func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+}

@@ -1,0 +1,85 @@
+/// What the pipeline decides with, owned by its one serial queue: the tracks, each track's votes, and the
+/// greeting policy.
+struct DecisionState {
+    private var tracker: Tracker
+    private var boxes: [TrackID: VoteBox] = [:]
+    private var firstSeen: [TrackID: Double] = [:]
+    /// Tracks decided "unknown", with when they were last looked at.
+    private var unknownSince: [TrackID: Double] = [:]
+    private var policy: GreetingPolicy
+    private var votes: Int
+    private var window: Int
+
+    init(settings: PipelineSettings, log: GreetingLog) {
+        tracker = Tracker(settings: settings.tracker)
+        policy = GreetingPolicy(settings: settings.greeting, log: log)
+        votes = settings.votes
+        window = settings.window
+    }
+
+    mutating func reconfigure(_ settings: PipelineSettings) {
+        tracker.settings = settings.tracker
+        policy.reconfigure(settings.greeting)
+        // Tracks already being voted on keep their boxes; new tracks get the new K of N.
+        (votes, window) = (settings.votes, settings.window)
+    }
+
+    /// Associates a frame's detections with tracks; returns the faces worth embedding now.
+    mutating func track(_ faces: [DetectedFace], time: Double,
+                        unknownRecheck: Double) -> [(track: TrackID, face: DetectedFace)] {
+        var wanted: [(track: TrackID, face: DetectedFace)] = []
+        for tracked in tracker.update(faces: faces, time: time) {
+            if tracked.isNew {
+                boxes[tracked.id] = VoteBox(votesNeeded: votes, window: window)
+                firstSeen[tracked.id] = tracked.firstSeen
+            }
+            if tracked.reopened {
+                boxes[tracked.id]?.reset()
+                unknownSince[tracked.id] = nil
+            }
+            if let since = unknownSince[tracked.id], time - since < unknownRecheck { continue }
+            guard tracker.shouldEmbed(tracked.id, time: time) else { continue }
+            tracker.markEmbedded(tracked.id, time: time)
+            if unknownSince[tracked.id] != nil { unknownSince[tracked.id] = time }
+            wanted.append((tracked.id, tracked.face))
+        }
+        return wanted
+    }
+
+    /// One recognition of a track's face; a decision goes to the policy.
+    mutating func vote(_ track: TrackID, match: Matcher.Match, at moment: GreetingPolicy.Moment) -> [GreetingEvent] {
+        guard var box = boxes[track], let first = firstSeen[track] else { return [] } // the track ended meanwhile
+        let decision = box.add(match)
+        boxes[track] = box
+        guard let decision else { return [] }
+        switch decision.identity {
+        case .person: tracker.markDecided(track)
+        case .unknown: unknownSince[track] = moment.monotonic
+        }
+        let events = policy.submit(TrackDecision(trackID: track, decision: decision, trackFirstSeen: first), at: moment)
+        return events + (anyoneUndecided ? [] : policy.flush(now: moment, early: true))
+    }
+
+    /// A face in view that is still being recognised. The group window waits only for those: with nobody
+    /// else undecided, the greeting is said at once.
+    var anyoneUndecided: Bool {
+        tracker.trackIDs.contains { boxes[$0]?.decision == nil }
+    }
+
+    /// Ends tracks not seen for a while and says a gathered group greeting whose window has closed.
+    mutating func expire(now moment: GreetingPolicy.Moment) -> [GreetingEvent] {
+        for id in tracker.expire(time: moment.monotonic) {
+            boxes[id] = nil
+            firstSeen[id] = nil
+            unknownSince[id] = nil
+            policy.endVisit(id)
+        }
+        guard let deadline = policy.groupDeadline, moment.monotonic >= deadline else { return [] }
+        return policy.flush(now: moment)
+    }
+
+    /// At shutdown: whatever group is being gathered is greeted now.
+    mutating func flushAll(now moment: GreetingPolicy.Moment) -> [GreetingEvent] {
+        policy.flush(now: moment, early: true)
+    }
+}

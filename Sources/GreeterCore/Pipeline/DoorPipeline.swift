@@ -1,0 +1,191 @@
+import Dispatch
+import Foundation
+import Logging
+import Synchronization
+
+/// The running recogniser: capture → detect → track → align+embed+match → votes → greeting policy → speech,
+/// each stage on its own queue. Between the heavy stages a `LatestMailbox` keeps only the newest work, so a slow
+/// stage drops stale frames instead of queueing them; state that decides (tracks, votes, the policy) lives on one
+/// serial queue, so it needs no locks.
+public final class DoorPipeline: Sendable {
+    private let analyzer: FaceAnalyzer
+    private let speaker: any Speaker
+    private let logger: Logger
+    private let settings: Mutex<PipelineSettings>
+    private let matcher: Mutex<Matcher>
+    private let stats = Mutex(PipelineStats())
+    private let decisions = DispatchQueue(label: "door-greeter.decide")
+    private let speech = DispatchQueue(label: "door-greeter.speech")
+    // Touched only on `decisions`.
+    private nonisolated(unsafe) var state: DecisionState
+    private nonisolated(unsafe) var motion: MotionGate
+    private nonisolated(unsafe) var timer: DispatchSourceTimer?
+    private let detectStage: Mutex<LatestMailbox<Frame>?> = Mutex(nil)
+    private let embedStage: Mutex<LatestMailbox<EmbedJob>?> = Mutex(nil)
+
+    struct EmbedJob: Sendable {
+        let image: Image
+        let faces: [(track: TrackID, face: DetectedFace)]
+    }
+
+    public init(analyzer: FaceAnalyzer, speaker: any Speaker, matcher: Matcher, settings: PipelineSettings,
+                greetingLog: GreetingLog, logger: Logger) {
+        self.analyzer = analyzer
+        self.speaker = speaker
+        self.logger = logger
+        self.settings = Mutex(settings)
+        self.matcher = Mutex(matcher)
+        state = DecisionState(settings: settings, log: greetingLog)
+        motion = MotionGate(settings: settings.motion)
+        detectStage.withLock { $0 = LatestMailbox(label: "door-greeter.detect") { [unowned self] in self.detect($0) } }
+        embedStage.withLock { $0 = LatestMailbox(label: "door-greeter.embed") { [unowned self] in self.embed($0) } }
+        let timer = DispatchSource.makeTimerSource(queue: decisions)
+        timer.schedule(deadline: .now() + 0.1, repeating: 0.1)
+        timer.setEventHandler { [unowned self] in self.tick() }
+        timer.resume()
+        self.timer = timer
+    }
+
+    /// Hands a captured frame to the detector (the capture loop calls this; it never blocks).
+    public func submit(_ frame: Frame) {
+        stats.withLock { $0.framesCaptured += 1 }
+        detectStage.withLock { $0 }?.post(frame)
+    }
+
+    /// A reload: new thresholds, votes, cooldowns and texts take effect from the next frame.
+    public func apply(_ new: PipelineSettings) {
+        settings.withLock { $0 = new }
+        decisions.async { [self] in
+            state.reconfigure(new)
+            motion.settings = new.motion
+        }
+    }
+
+    /// A rescanned gallery.
+    public func replaceGallery(_ new: Matcher) {
+        matcher.withLock { $0 = new }
+    }
+
+    public var statistics: PipelineStats {
+        var snapshot = stats.withLock { $0 }
+        snapshot.framesDropped = (detectStage.withLock { $0 }?.dropped ?? 0) + (embedStage.withLock { $0 }?.dropped ?? 0)
+        return snapshot
+    }
+
+    /// False when a stage has been stuck on one item for longer than `limit` seconds: the watchdog stops
+    /// pinging and systemd restarts the process.
+    public func isHealthy(limit: Double) -> Bool {
+        let now = MonotonicClock.now()
+        let stuck = [detectStage.withLock { $0 }?.busySince, embedStage.withLock { $0 }?.busySince]
+            .compactMap { $0 }.contains { now - $0 > limit }
+        return !stuck
+    }
+
+    /// Lets queued work finish (the last frames of a file, a pending group greeting, the utterance in progress).
+    public func finish(timeout: Double) {
+        let deadline = MonotonicClock.now() + timeout
+        _ = detectStage.withLock { $0 }?.drain(timeout: timeout)
+        _ = embedStage.withLock { $0 }?.drain(timeout: max(0, deadline - MonotonicClock.now()))
+        decisions.sync { [self] in
+            handle(state.flushAll(now: Self.moment()))
+            timer?.cancel()
+        }
+        speech.sync {}
+    }
+
+    // MARK: Stages
+
+    private func detect(_ frame: Frame) {
+        let current = settings.withLock { $0 }
+        do {
+            let worth = try decisions.sync { try motion.shouldDetect(frame, watching: state.anyoneUndecided) }
+            guard worth else {
+                stats.withLock { $0.framesStatic += 1 }
+                return
+            }
+            let faces = try analyzer.detector.detect(frame.image, settings: current.detection)
+            stats.withLock { $0.framesDetected += 1 }
+            decisions.async { [self] in
+                let wanted = state.track(faces, time: frame.time, unknownRecheck: current.unknownRecheckInterval)
+                guard !wanted.isEmpty else { return }
+                embedStage.withLock { $0 }?.post(EmbedJob(image: frame.image, faces: wanted))
+            }
+        } catch {
+            logger.error("detection failed: \(error)", metadata: ["frame": "\(frame.index)"])
+        }
+    }
+
+    private func embed(_ job: EmbedJob) {
+        let current = settings.withLock { $0 }
+        do {
+            let chips = try job.faces.map { try current.aligner.chip(from: job.image, face: $0.face) }
+            let embeddings = try analyzer.embedder.embed(chips)
+            let gallery = matcher.withLock { $0 }
+            let matches = embeddings.map { gallery.match($0, settings: current.matcher) }
+            stats.withLock { $0.facesEmbedded += chips.count }
+            decisions.async { [self] in
+                let moment = Self.moment()
+                for (item, match) in zip(job.faces, matches) {
+                    logger.debug("track \(item.track): \(match.name ?? match.verdict.rawValue)",
+                                 metadata: ["distance": "\(match.best.map { $0.distance.formatted } ?? "-")"])
+                    handle(state.vote(item.track, match: match, at: moment))
+                }
+            }
+        } catch {
+            logger.error("embedding failed: \(error)")
+        }
+    }
+
+    private func tick() {
+        let moment = Self.moment()
+        handle(state.expire(now: moment))
+    }
+
+    /// Policy events: speech goes to its own queue so speaking never blocks recognition.
+    private func handle(_ events: [GreetingEvent]) {
+        for event in events {
+            switch event {
+            case .speak(let greeting):
+                let decided = MonotonicClock.now()
+                speech.async { [self] in speak(greeting, decided: decided) }
+            case .suppressedByQuietHours(let greeting):
+                logger.notice("quiet hours: not saying \"\(greeting.text)\"")
+            case .skipped(let track, let identity, let reason):
+                logger.debug("track \(track) (\(identity)) not greeted: \(reason)")
+            case .notSaved(let error):
+                logger.warning("greeting times not saved: \(error)")
+            }
+        }
+    }
+
+    private func speak(_ greeting: Greeting, decided: Double) {
+        let waited = Int((MonotonicClock.now() - decided) * 1000)
+        let delays = greeting.people.map { $0.msFromFirstFrame + waited }
+        stats.withLock {
+            $0.greetings += 1
+            $0.timeToGreetMilliseconds += delays
+        }
+        let details = greeting.people.map { person in
+            "\(person.identity) d=\(person.meanDistance.formatted) votes=\(person.votes)/\(person.window)"
+        }
+        do {
+            let utterance = try speaker.say(greeting.text)
+            logger.notice("greeted: \"\(greeting.text)\"", metadata: [
+                "people": "\(details.joined(separator: ", "))",
+                "ms_from_first_frame": "\(delays.map(String.init).joined(separator: ","))",
+                "speech_s": "\(String(format: "%.2f", utterance.duration))",
+            ].merging(utterance.file.map { ["wav": "\($0)"] } ?? [:]) { $1 })
+        } catch {
+            logger.error("cannot speak \"\(greeting.text)\": \(error)")
+        }
+    }
+
+    static func moment() -> GreetingPolicy.Moment {
+        GreetingPolicy.Moment(monotonic: MonotonicClock.now(), unix: Date().timeIntervalSince1970, timeZone: .current)
+    }
+}
+
+extension Float {
+    /// Distances are printed with three decimals everywhere.
+    public var formatted: String { String(format: "%.3f", self) }
+}

@@ -1,0 +1,77 @@
+import Dispatch
+import Logging
+
+/// The daemon's hold on the gallery folder: scans it (cache in the state directory), watches it with inotify,
+/// and logs what changed between two scans — each enrolment, removal and refused photo once.
+public final class GalleryKeeper {
+    private var gallery: Gallery
+    private var directory: String
+    private var watcher: GalleryWatcher?
+    private var last: GalleryReport?
+    private let analyzer: FaceAnalyzer
+    private let logger: Logger
+
+    public init(config: Config, analyzer: FaceAnalyzer, logger: Logger) {
+        self.analyzer = analyzer
+        self.logger = logger
+        directory = config.gallery.directory
+        gallery = Self.gallery(config, analyzer: analyzer)
+    }
+
+    private static func gallery(_ config: Config, analyzer: FaceAnalyzer) -> Gallery {
+        Gallery(directory: config.gallery.directory, analyzer: analyzer, settings: config.gallerySettings,
+                cachePath: "\(config.state.directory)/embeddings.h5")
+    }
+
+    /// Scans the folder and logs the differences from the previous scan.
+    public func rescan() throws -> GalleryReport {
+        let report = try gallery.scan()
+        logChanges(from: last, to: report)
+        last = report
+        return report
+    }
+
+    /// New gallery settings or folder (a reload): the next rescan uses them; the watcher follows the folder.
+    public func reconfigure(_ config: Config, queue: DispatchQueue, onChange: @escaping @Sendable () -> Void) {
+        gallery = Self.gallery(config, analyzer: analyzer)
+        guard config.gallery.directory != directory else { return }
+        directory = config.gallery.directory
+        stopWatching()
+        watch(queue: queue, onChange: onChange)
+    }
+
+    public func watch(queue: DispatchQueue, onChange: @escaping @Sendable () -> Void) {
+        let watcher = GalleryWatcher(directory: directory, queue: queue, logger: logger) { change in
+            if !change.isEmpty { onChange() }
+        }
+        do {
+            try watcher.start()
+            self.watcher = watcher
+        } catch {
+            logger.error("not watching the gallery for new photos: \(error)")
+        }
+    }
+
+    public func stopWatching() {
+        watcher?.stop()
+        watcher = nil
+    }
+
+    private func logChanges(from old: GalleryReport?, to new: GalleryReport) {
+        let before = Dictionary(uniqueKeysWithValues: (old?.people ?? []).map { ($0.name, $0) })
+        let after = Dictionary(uniqueKeysWithValues: new.people.map { ($0.name, $0) })
+        for person in new.people where before[person.name] != person {
+            logger.notice("enrolled \(person.name) from \(person.files.joined(separator: ", ")) (\(person.templates.count) templates)")
+        }
+        for person in old?.people ?? [] where after[person.name] == nil {
+            logger.notice("unenrolled \(person.name) (\(person.files.joined(separator: ", ")) gone or refused)")
+        }
+        let known = Set(old?.rejections ?? [])
+        for rejection in new.rejections where !known.contains(rejection) {
+            logger.warning("refused gallery photo \(rejection.file): \(rejection.reason)")
+        }
+        for warning in new.cacheWarnings where !(old?.cacheWarnings.contains(warning) ?? false) {
+            logger.warning("gallery cache: \(warning)")
+        }
+    }
+}

@@ -1,0 +1,243 @@
+import Dispatch
+import Foundation
+import GreeterCore
+import Logging
+import Synchronization
+
+/// `door-greeter run`: wires the pipeline to its source, the gallery folder, speech, signals and systemd, and
+/// applies reloads. Everything that changes state runs on `control`, one serial queue.
+final class Daemon: Sendable {
+    struct Overrides: Sendable {
+        var source: String?
+        var realTime: Bool
+        var loop: Bool
+        var speech: String?
+        var gallery: String?
+        var stateDirectory: String?
+        var models: String?
+        var statsFile: String?
+    }
+
+    private let control = DispatchQueue(label: "door-greeter.control")
+    private let logger: Logger
+    private let configPath: String?
+    private let overrides: Overrides
+    private let notifier: SystemdNotifier
+    private let analyzer: FaceAnalyzer
+    private let speaker: EspeakSpeaker
+    private let pipeline: DoorPipeline
+    private let capture: CaptureLoop
+    private let started = MonotonicClock.now()
+    // Touched only on `control`.
+    private nonisolated(unsafe) var config: Config
+    private nonisolated(unsafe) var gallery: GalleryKeeper
+    private nonisolated(unsafe) var signals: SignalHandler?
+    private nonisolated(unsafe) var watchdog: DispatchSourceTimer?
+    private nonisolated(unsafe) var stopping = false
+
+    /// Loads everything, then signals READY; throws (exit 1 with the message) when it cannot start.
+    static func start(configPath: String?, overrides: Overrides) throws {
+        var config = try configPath.map { try Config.load(path: $0) } ?? Config()
+        overrides.apply(to: &config)
+        LoggingSystem.bootstrap { JournalLogHandler(label: $0) }
+        var logger = Logger(label: "door-greeter")
+        logger.logLevel = Logger.Level(config.log.level)
+        let daemon = try Daemon(config: config, configPath: configPath, overrides: overrides, logger: logger)
+        // Installed from this thread: the handler waits for `control` to register its sources.
+        daemon.signals = SignalHandler.install(
+            queue: daemon.control, onReload: { daemon.control.async { daemon.reload() } },
+            onStop: { signal in daemon.control.async { daemon.stop(reason: "signal \(signal)") } })
+        daemon.control.async { daemon.begin() }
+    }
+
+    private init(config: Config, configPath: String?, overrides: Overrides, logger: Logger) throws {
+        self.config = config
+        self.configPath = configPath
+        self.overrides = overrides
+        self.logger = logger
+        notifier = try SystemdNotifier.fromEnvironment()
+        setVisionThreads(config.detection.threads)
+        let models = try ModelFiles(directory: config.models.directory)
+        analyzer = try FaceAnalyzer(models: models)
+        speaker = try EspeakSpeaker(settings: config.speechSettings)
+        try FileManager.default.createDirectory(atPath: config.state.directory, withIntermediateDirectories: true)
+        let (greetingLog, logProblem) = GreetingLog.load(stateDirectory: config.state.directory)
+        if let logProblem { logger.warning("starting with no greeting history: \(logProblem)") }
+        gallery = GalleryKeeper(config: config, analyzer: analyzer, logger: logger)
+        let report = try gallery.rescan()
+        pipeline = DoorPipeline(analyzer: analyzer, speaker: speaker, matcher: report.matcher,
+                                settings: try PipelineSettings(config), greetingLog: greetingLog, logger: logger)
+        capture = CaptureLoop()
+        logger.info("\("models from \(models.directory); gallery \(config.gallery.directory): \(report.people.count) people, ")\("\(report.matcher.templateCount) templates; speech \(config.speech.output.rawValue), voice \(config.speech.voice)")")
+    }
+
+    private func begin() {
+        gallery.watch(queue: control) { [self] in galleryChanged() }
+        startCapture(config)
+        startWatchdog()
+        notify { try $0.ready() }
+        logger.notice("ready: \(describeSource(config))")
+    }
+
+    // MARK: Source
+
+    private func startCapture(_ config: Config) {
+        let pipeline = self.pipeline
+        let (capture, logger, control) = (self.capture, self.logger, self.control)
+        let open: @Sendable () throws -> any FrameSource
+        if let path = overrides.source {
+            let realTime = overrides.realTime
+            open = { try FileSource(path: path, realTime: realTime) }
+        } else {
+            let camera = config.camera
+            let generation = capture.nextGeneration
+            open = {
+                try ReconnectingSource(logger: logger, isStopping: { !capture.isRunning(generation) }) {
+                    try V4L2Camera(device: camera.device, width: camera.width, height: camera.height, fps: camera.fps)
+                }
+            }
+        }
+        capture.start(open, onFrame: { pipeline.submit($0) }, onEnd: { [self] end in
+            control.async { self.sourceEnded(end) }
+        })
+    }
+
+    private func describeSource(_ config: Config) -> String {
+        overrides.source.map { "source \($0)" }
+            ?? "camera \(config.camera.device) \(config.camera.width)x\(config.camera.height)@\(config.camera.fps)"
+    }
+
+    private func sourceEnded(_ end: CaptureLoop.End) {
+        switch end {
+        case .finished where overrides.loop:
+            startCapture(config)
+        case .finished:
+            stop(reason: "end of \(overrides.source ?? "source")")
+        case .failed(let message):
+            logger.critical("cannot read frames: \(message)")
+            stop(reason: "source failed", code: 1)
+        }
+    }
+
+    // MARK: Gallery
+
+    private func galleryChanged() {
+        do {
+            pipeline.replaceGallery(try gallery.rescan().matcher)
+        } catch {
+            logger.error("gallery: \(error)")
+        }
+    }
+
+    // MARK: Reload and stop
+
+    private func reload() {
+        guard !stopping else { return }
+        notify { try $0.reloading() }
+        defer { notify { try $0.ready() } }
+        guard let configPath else {
+            logger.notice("reload: no config file, nothing to re-read; rescanning the gallery")
+            return galleryChanged()
+        }
+        var new: Config
+        do {
+            new = try Config.load(path: configPath)
+            overrides.apply(to: &new)
+            let settings = try PipelineSettings(new)
+            try speaker.apply(new.speechSettings)
+            pipeline.apply(settings)
+        } catch {
+            logger.error("reload rejected, keeping the running config: \(String(describing: error).replacingOccurrences(of: "\n", with: "; "))")
+            return
+        }
+        let old = config
+        config = new
+        if new.models != old.models { logger.warning("models.directory changed: takes effect at the next restart") }
+        if new.detection.threads != old.detection.threads { setVisionThreads(new.detection.threads) }
+        if new.log.level != old.log.level { logger.notice("log.level changed: takes effect at the next restart") }
+        gallery.reconfigure(new, queue: control) { [self] in galleryChanged() }
+        galleryChanged()
+        if overrides.source == nil, new.camera != old.camera {
+            logger.notice("camera settings changed: reopening \(new.camera.device)")
+            startCapture(new)
+        }
+        logger.notice("reloaded \(configPath)")
+    }
+
+    private func stop(reason: String, code: Int32 = 0) {
+        guard !stopping else { return }
+        stopping = true
+        notify { try $0.stopping() }
+        logger.notice("stopping: \(reason)")
+        capture.stop()
+        gallery.stopWatching()
+        pipeline.finish(timeout: 1.5)
+        let stats = pipeline.statistics
+        logger.info("\("frames \(stats.framesCaptured) captured, \(stats.framesDetected) detected, ")\("\(stats.framesStatic) static, \(stats.framesDropped) dropped; \(stats.facesEmbedded) faces embedded; \(stats.greetings) greetings")")
+        if let file = overrides.statsFile { writeStats(stats, to: file) }
+        exit(code)
+    }
+
+    private func writeStats(_ stats: PipelineStats, to file: String) {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        let memory = ResidentMemory.read()
+        let report = RunStats(pipeline: stats, wallSeconds: MonotonicClock.now() - started, cpuSeconds: cpu,
+                              residentMegabytes: memory.current, peakResidentMegabytes: memory.peak)
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(report).write(to: URL(fileURLWithPath: file))
+        } catch {
+            logger.error("cannot write \(file): \(error)")
+        }
+    }
+
+    // MARK: systemd
+
+    private func startWatchdog() {
+        guard let interval = notifier.watchdogPingInterval, let limit = notifier.watchdogInterval else { return }
+        let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
+        let stall = Double(limit.components.seconds) + Double(limit.components.attoseconds) / 1e18
+        let timer = DispatchSource.makeTimerSource(queue: control)
+        timer.schedule(deadline: .now() + seconds, repeating: seconds)
+        timer.setEventHandler { [self] in
+            // The pipeline's own heartbeat: no ping when a stage is stuck or the capture loop stopped turning.
+            guard pipeline.isHealthy(limit: stall), capture.secondsSinceTick < stall else {
+                return logger.warning("pipeline stalled: not pinging the watchdog")
+            }
+            notify { try $0.watchdog() }
+        }
+        timer.resume()
+        watchdog = timer
+    }
+
+    private func notify(_ message: (SystemdNotifier) throws -> Void) {
+        do { try message(notifier) } catch { logger.warning("sd_notify: \(error)") }
+    }
+}
+
+extension Daemon.Overrides {
+    func apply(to config: inout Config) {
+        if let speech { config.speech.output = Config.Speech.Output(rawValue: speech) ?? config.speech.output }
+        if let gallery { config.gallery.directory = gallery }
+        if let stateDirectory { config.state.directory = stateDirectory }
+        if let models { config.models.directory = models }
+    }
+}
+
+struct RunStats: Encodable {
+    let pipeline: PipelineStats
+    let wallSeconds: Double
+    let cpuSeconds: Double
+    let residentMegabytes: Double
+    let peakResidentMegabytes: Double
+}
+
+extension Logger.Level {
+    init(_ level: Config.Log.Level) {
+        self = Logger.Level(rawValue: level.rawValue) ?? .info
+    }
+}

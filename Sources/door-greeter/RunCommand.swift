@@ -1,0 +1,62 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import GreeterCore
+import Logging
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the greeter: watch the camera (or a video), greet the people it knows.",
+        discussion: """
+            As a systemd service: Type=notify; `systemctl reload` (SIGHUP) re-reads the config and rescans the \
+            gallery; photos dropped into the gallery are enrolled within a second. Logs go to stderr with syslog \
+            priorities for the journal: `journalctl -u door-greeter -f`.
+            """)
+
+    @Option(name: .long, help: ArgumentHelp("Config file (TOML).", valueName: "FILE"))
+    var config = CommonOptions.defaultConfig
+
+    @Option(help: ArgumentHelp("Read frames from a video file or an image folder instead of the camera.", valueName: "VIDEO|DIR"))
+    var source: String?
+
+    @Flag(help: "With --source: read frames as fast as the pipeline takes them instead of at the file's frame rate.")
+    var asFastAsPossible = false
+
+    @Flag(help: "With --source: start the file again at its end instead of exiting.")
+    var loop = false
+
+    @Option(help: ArgumentHelp("Override speech.output: audio, or wav:DIR to write each greeting as a WAV file.", valueName: "OUTPUT"))
+    var speech: String?
+
+    @Option(help: ArgumentHelp("Override gallery.directory.", valueName: "DIR"))
+    var gallery: String?
+
+    @Option(help: ArgumentHelp("Override state.directory (greeting times, embedding cache).", valueName: "DIR"))
+    var stateDir: String?
+
+    @Option(help: ArgumentHelp("Override models.directory.", valueName: "DIR"))
+    var models: String?
+
+    @Option(help: ArgumentHelp("At exit, write frame, CPU, memory and time-to-greet figures as JSON to this file.", valueName: "FILE"))
+    var statsJson: String?
+
+    func validate() throws {
+        if let speech, Config.Speech.Output(rawValue: speech) == nil {
+            throw ValidationError("--speech \(speech): expected audio or wav:/absolute/dir")
+        }
+        if source == nil, asFastAsPossible || loop {
+            throw ValidationError("--as-fast-as-possible and --loop go with --source")
+        }
+    }
+
+    func run() throws {
+        let overrides = Daemon.Overrides(source: source, realTime: !asFastAsPossible, loop: loop, speech: speech,
+                                         gallery: gallery, stateDirectory: stateDir, models: models,
+                                         statsFile: statsJson)
+        let configPath = FileManager.default.fileExists(atPath: config) || config != CommonOptions.defaultConfig
+            ? config : nil
+        try Daemon.start(configPath: configPath, overrides: overrides)
+        dispatchMain()
+    }
+}
