@@ -24,7 +24,7 @@ struct CommonOptions: ParsableArguments {
 
     func modelFiles(_ config: Config) throws -> ModelFiles {
         if let models { return try ModelFiles(directory: models) }
-        if self.config != nil || FileManager.default.fileExists(atPath: config.models.directory) {
+        if FileManager.default.fileExists(atPath: config.models.directory) {
             return try ModelFiles(directory: config.models.directory)
         }
         return try ModelFiles.locate(nil)

@@ -59,7 +59,7 @@ final class Daemon: Sendable {
         setVisionThreads(config.detection.threads)
         let models = try ModelFiles(directory: config.models.directory)
         analyzer = try FaceAnalyzer(models: models)
-        speaker = try EspeakSpeaker(settings: config.speechSettings)
+        speaker = try EspeakSpeaker(settings: config.speech)
         try FileManager.default.createDirectory(atPath: config.state.directory, withIntermediateDirectories: true)
         let (greetingLog, logProblem) = GreetingLog.load(stateDirectory: config.state.directory)
         if let logProblem { logger.warning("starting with no greeting history: \(logProblem)") }
@@ -68,13 +68,17 @@ final class Daemon: Sendable {
         pipeline = DoorPipeline(analyzer: analyzer, speaker: speaker, matcher: report.matcher,
                                 settings: try PipelineSettings(config), greetingLog: greetingLog, logger: logger)
         capture = CaptureLoop()
-        logger.info("\("models from \(models.directory); gallery \(config.gallery.directory): \(report.people.count) people, ")\("\(report.matcher.templateCount) templates; speech \(config.speech.output.rawValue), voice \(config.speech.voice)")")
+        logger.info("\("models from \(models.directory); gallery \(config.gallery.directory): \(report.people.count) people, ")\("\(report.matcher.templateCount) templates; speech \(config.speech.output), voice \(config.speech.voice)")")
     }
 
     private func begin() {
         gallery.watch(queue: control) { [self] in galleryChanged() }
         startCapture(config)
         startWatchdog()
+    }
+
+    /// READY=1 goes out with the first frame: models, gallery and camera are all up then.
+    private func firstFrame() {
         notify { try $0.ready() }
         logger.notice("ready: \(describeSource(config))")
     }
@@ -97,7 +101,15 @@ final class Daemon: Sendable {
                 }
             }
         }
-        capture.start(open, onFrame: { pipeline.submit($0) }, onEnd: { [self] end in
+        let first = Mutex(true)
+        capture.start(open, onFrame: { [self] frame in
+            let isFirst = first.withLock { value -> Bool in
+                defer { value = false }
+                return value
+            }
+            if isFirst { control.async { self.firstFrame() } }
+            pipeline.submit(frame)
+        }, onEnd: { [self] end in
             control.async { self.sourceEnded(end) }
         })
     }
@@ -144,7 +156,7 @@ final class Daemon: Sendable {
             new = try Config.load(path: configPath)
             overrides.apply(to: &new)
             let settings = try PipelineSettings(new)
-            try speaker.apply(new.speechSettings)
+            try speaker.apply(new.speech)
             pipeline.apply(settings)
         } catch {
             logger.error("reload rejected, keeping the running config: \(String(describing: error).replacingOccurrences(of: "\n", with: "; "))")
@@ -221,7 +233,7 @@ final class Daemon: Sendable {
 
 extension Daemon.Overrides {
     func apply(to config: inout Config) {
-        if let speech { config.speech.output = Config.Speech.Output(rawValue: speech) ?? config.speech.output }
+        if let speech, let output = try? SpeechOutput(parsing: speech) { config.speech.output = output }
         if let gallery { config.gallery.directory = gallery }
         if let stateDirectory { config.state.directory = stateDirectory }
         if let models { config.models.directory = models }

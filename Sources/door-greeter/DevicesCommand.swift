@@ -34,19 +34,12 @@ struct DevicesCommand: ParsableCommand {
         for format in camera.formats {
             lines.append("  \(format.fourcc)  \(format.name)\(format.compressed ? " (compressed)" : "")")
             lines += format.sizes.map { size in
-                let rates = size.fps.map(fpsText).joined(separator: size.fpsIsRange ? "-" : ", ")
-                return "      \(size.width)x\(size.height)" + (rates.isEmpty ? "" : " @ \(rates) fps")
+                "      \(size.width)x\(size.height)" + (size.fps.isEmpty ? "" : " @ \(size.ratesDescription)")
             }
             if let r = format.sizeRange {
                 lines.append("      any size \(r.minWidth)x\(r.minHeight) to \(r.maxWidth)x\(r.maxHeight) in steps of \(r.stepWidth)x\(r.stepHeight)")
             }
         }
         return lines.joined(separator: "\n") + "\n"
-    }
-
-    /// A frame rate as people write it: 30, 29.97.
-    private static func fpsText(_ fps: Double) -> String {
-        let rounded = (fps * 100).rounded() / 100
-        return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
     }
 }

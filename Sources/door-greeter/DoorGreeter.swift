@@ -12,7 +12,7 @@ struct DoorGreeter: ParsableCommand {
             """,
         subcommands: [
             RunCommand.self, IdentifyCommand.self, EmbedCommand.self, GalleryCommand.self, EvalCommand.self,
-            BenchCommand.self, CheckConfigCommand.self, DevicesCommand.self,
+            BenchCommand.self, CheckConfigCommand.self, DevicesCommand.self, CaptureCheckCommand.self,
         ]
     )
 }

@@ -42,7 +42,7 @@ struct RunCommand: ParsableCommand {
     var statsJson: String?
 
     func validate() throws {
-        if let speech, Config.Speech.Output(rawValue: speech) == nil {
+        if let speech, (try? SpeechOutput(parsing: speech)) == nil {
             throw ValidationError("--speech \(speech): expected audio or wav:/absolute/dir")
         }
         if source == nil, asFastAsPossible || loop {

@@ -75,8 +75,8 @@ import Testing
         expected.speech.output = .wav(directory: "/tmp/speech")
         expected.log.level = .debug
         #expect(config == expected)
-        #expect(config.greeting.quietHours?.startMinute == 22 * 60 + 30)
-        #expect(config.speech.output.rawValue == "wav:/tmp/speech")
+        #expect(config.greeting.quietHours?.start == 22 * 60 + 30)
+        #expect(config.speech.output.description == "wav:/tmp/speech")
     }
 
     /// One bad value each: the key, the value as written, and the words that must be in the message.
@@ -258,6 +258,6 @@ import Testing
         #expect(lunch.contains(minuteOfDay: 12 * 60 + 45))
         #expect(!lunch.contains(minuteOfDay: 13 * 60 + 30))
         #expect(!lunch.contains(minuteOfDay: 23 * 60))
-        #expect(try? QuietHours(parsing: "+1:00-02:00") == nil)
+        #expect((try? QuietHours(parsing: "+1:00-02:00")) == nil)
     }
 }

@@ -32,6 +32,11 @@ public struct CameraFrameSize: Sendable, Codable, Equatable {
     /// Frames per second offered at this size; with `fpsIsRange`, the lowest and the highest of a range.
     public var fps: [Double]
     public var fpsIsRange: Bool
+
+    /// "30, 25, 15 fps", "5-30 fps", or "" when the camera reports no rates.
+    public var ratesDescription: String {
+        fps.isEmpty ? "" : fps.map(fpsText).joined(separator: fpsIsRange ? "-" : ", ") + " fps"
+    }
 }
 
 /// Any size from min to max in steps (a stepwise or continuous V4L2 frame size).

@@ -1,5 +1,5 @@
 import CV4L2
-import Glibc
+import Foundation
 
 /// libv4lconvert on one open device: picks the camera format to convert from and turns its frames into BGR.
 ///
@@ -32,21 +32,28 @@ final class FormatConverter {
         return (source, target)
     }
 
-    /// Converts one frame of `source` into `target` (BGR24) bytes; nil when libv4lconvert rejects it
-    /// (a truncated or corrupt MJPEG frame happens now and then and is skipped).
-    func convert(_ frame: UnsafeMutableRawBufferPointer, source: v4l2_format, target: v4l2_format) -> [UInt8]? {
+    /// Converts one frame of `source` into `target` (BGR24) bytes. Nil for a frame libv4lconvert finds
+    /// corrupt or short (it says so with EAGAIN or EPIPE, as libv4l2 relies on): an MJPEG camera sends
+    /// one now and then, and the next frame is fine. Any other failure means the format cannot be converted.
+    func convert(_ frame: UnsafeMutableRawBufferPointer, source: v4l2_format, target: v4l2_format) throws(CameraError) -> [UInt8]? {
         var source = source, target = target
         let size = Int(target.fmt.pix.width) * Int(target.fmt.pix.height) * 3
         guard let input = frame.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
+        var failure: Int32 = 0
         let pixels = [UInt8](unsafeUninitializedCapacity: size) { out, count in
             let written = v4lconvert_convert(data, &source, &target, input, Int32(frame.count), out.baseAddress, Int32(size))
             count = written == Int32(size) ? size : 0
+            if count == 0 { failure = written < 0 ? errno : EPIPE }
         }
-        return pixels.isEmpty ? nil : pixels
+        if failure == 0 { return pixels }
+        if failure == EAGAIN || failure == EPIPE { return nil }
+        throw .unsupported(path: device.path, reason: "libv4lconvert cannot convert its \(FourCC.string(source.fmt.pix.pixelformat)) frames: \(lastError)")
     }
 
     /// libv4lconvert's reason for the last failed conversion.
-    var lastError: String { String(cString: v4lconvert_get_error_message(data)) }
+    var lastError: String {
+        String(cString: v4lconvert_get_error_message(data)).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
 }
 
 /// A single-planar capture format of this size and pixel format, as VIDIOC_S_FMT and libv4lconvert take it.

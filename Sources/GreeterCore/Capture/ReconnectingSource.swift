@@ -48,20 +48,20 @@ public final class ReconnectingSource: FrameSource {
     /// Retries `open` until it succeeds (true) or `isStopping` (false). Each different reason for a failed
     /// attempt is logged once, so a camera away for hours costs a few lines, not thousands.
     private func reopen() -> Bool {
-        let start = monotonicSeconds()
+        let start = MonotonicClock.now()
         var delay = 0.1
         var reasons: Set<String> = []
         while !isStopping() {
             do {
                 current = try open()
-                let waited = ((monotonicSeconds() - start) * 10).rounded() / 10
+                let waited = ((MonotonicClock.now() - start) * 10).rounded() / 10
                 logger.notice("camera back after \(waited) s: \(current?.description ?? "")")
                 return true
             } catch {
                 if reasons.insert("\(error)").inserted { logger.info("still waiting: \(error)") }
             }
-            let until = monotonicSeconds() + delay
-            while !isStopping() && monotonicSeconds() < until { usleep(50_000) }
+            let until = MonotonicClock.now() + delay
+            while !isStopping() && MonotonicClock.now() < until { usleep(50_000) }
             delay = min(delay * 2, 1)
         }
         return false

@@ -15,7 +15,8 @@ public final class V4L2Camera: FrameSource {
     private let target: v4l2_format
     private var stream: (device: V4L2Device, converter: FormatConverter, buffers: MappedBuffers)?
     private var index = 0
-    private var rejectedInARow = 0
+    /// The frame read while opening, handed out by the first `next()`.
+    private var first: Frame?
 
     /// - Parameters:
     ///   - cameraFormat: the camera's own pixel format to convert from ("YUYV", "MJPG", ...); nil lets
@@ -34,29 +35,8 @@ public final class V4L2Camera: FrameSource {
             throw .notCapture(path: path, reason: "it cannot stream (no V4L2_CAP_STREAMING)")
         }
         let converter = try FormatConverter(device: device)
-        var source: v4l2_format, target: v4l2_format
-        if let cameraFormat {
-            guard let code = FourCC.code(cameraFormat) else {
-                throw .unsupported(path: path, reason: "camera format \"\(cameraFormat)\" is not a four-character code like YUYV or MJPG")
-            }
-            source = captureFormat(width: width, height: height, pixelFormat: code)
-            target = captureFormat(width: width, height: height, pixelFormat: CV4L2_PIX_FMT_BGR24)
-        } else {
-            (source, target) = try converter.bestSource(width: width, height: height, fps: fps)
-        }
-
-        let chosen = source
-        try device.control(CV4L2_VIDIOC_S_FMT, "VIDIOC_S_FMT", &source)
-        guard source.fmt.pix.pixelformat == chosen.fmt.pix.pixelformat else {
-            throw .unsupported(path: path, reason: "it does not offer \(FourCC.string(chosen.fmt.pix.pixelformat)) (it offers \(device.offeredFourCCs()))")
-        }
-        // The driver may round the size; then convert at the size it gives (libv4lconvert only crops
-        // when it chose the larger size itself).
-        if source.fmt.pix.width != chosen.fmt.pix.width || source.fmt.pix.height != chosen.fmt.pix.height || cameraFormat != nil {
-            target.fmt.pix.width = source.fmt.pix.width
-            target.fmt.pix.height = source.fmt.pix.height
-        }
-        v4lconvert_fixup_fmt(&target)
+        let (source, target) = try Self.setFormat(on: device, converter: converter, width: width, height: height,
+                                                  fps: fps, cameraFormat: cameraFormat)
         let rate = Self.setRate(fps, on: device)
         let buffers = try MappedBuffers(device: device, count: 4)
 
@@ -65,38 +45,50 @@ public final class V4L2Camera: FrameSource {
         stream = (device, converter, buffers)
         description = Self.describe(path: path, card: String(cArray: caps.card), requested: (width, height, fps),
                                     source: source, target: target, rate: rate)
+        // Only a frame shows the camera works and its format converts: find out now, as an error at opening,
+        // rather than as a loss later. Cameras may take a few seconds to start (exposure settling).
+        first = try read(timeout: max(frameTimeout, 5))
     }
 
     deinit { close() }
 
     public func next() throws -> Frame? {
-        guard let stream else { return nil }
-        let deadline = monotonicSeconds() + frameTimeout
+        if let frame = first {
+            first = nil
+            return frame
+        }
+        return stream == nil ? nil : try read(timeout: frameTimeout)
+    }
+
+    /// Waits up to `timeout` seconds for a frame that converts, skipping corrupt ones (but a camera that
+    /// sends nothing else cannot be used).
+    private func read(timeout: Double) throws(CameraError) -> Frame {
+        guard let stream else { throw .lost(path: path, reason: "closed") }
+        let deadline = MonotonicClock.now() + timeout
+        var rejected = 0
         while true {
-            let remaining = deadline - monotonicSeconds()
+            let remaining = deadline - MonotonicClock.now()
             var poller = pollfd(fd: stream.device.fd, events: Int16(POLLIN), revents: 0)
             let ready = remaining > 0 ? poll(&poller, 1, Int32((remaining * 1000).rounded(.up))) : 0
             if ready < 0 && errno == EINTR { continue }
-            if ready < 0 { throw CameraError.lost(path: path, reason: "poll: \(errorText(errno))") }
-            if ready == 0 { throw CameraError.lost(path: path, reason: "no frame for \(frameTimeout) s") }
+            if ready < 0 { throw .lost(path: path, reason: "poll: \(errorText(errno))") }
+            if ready == 0 { throw .lost(path: path, reason: "no frame for \(timeout) s") }
             guard let buffer = try stream.buffers.dequeue() else {
                 if poller.revents & Int16(POLLERR | POLLHUP) != 0 {
-                    throw CameraError.lost(path: path, reason: "the device reported an error (unplugged?)")
+                    throw .lost(path: path, reason: "the device reported an error (unplugged?)")
                 }
                 continue
             }
             let pixels = buffer.flags & UInt32(V4L2_BUF_FLAG_ERROR) != 0 ? nil
-                : stream.converter.convert(stream.buffers.bytes(of: buffer), source: source, target: target)
+                : try stream.converter.convert(stream.buffers.bytes(of: buffer), source: source, target: target)
             try stream.buffers.requeue(buffer)
             guard let pixels else {
-                rejectedInARow += 1
-                // A corrupt frame now and then is normal for MJPEG; a camera that sends only those is broken.
-                if rejectedInARow >= 30 {
-                    throw CameraError.lost(path: path, reason: "30 frames in a row could not be converted: \(stream.converter.lastError)")
+                rejected += 1
+                if rejected >= 30 {
+                    throw .unsupported(path: path, reason: "30 corrupt \(FourCC.string(source.fmt.pix.pixelformat)) frames in a row: \(stream.converter.lastError)")
                 }
                 continue
             }
-            rejectedInARow = 0
             defer { index += 1 }
             let image = Image(width: Int(target.fmt.pix.width), height: Int(target.fmt.pix.height), pixels: pixels)
             return Frame(image: image, time: Self.captureTime(buffer), index: index)
@@ -105,6 +97,35 @@ public final class V4L2Camera: FrameSource {
 
     public func close() {
         stream = nil  // stops streaming, unmaps, destroys the converter, closes the device, in that order
+    }
+
+    /// Sets the camera's format (`cameraFormat`, or the one libv4lconvert converts from best) near the
+    /// requested size; returns it and the BGR format its frames are converted to.
+    private static func setFormat(on device: V4L2Device, converter: FormatConverter, width: Int, height: Int,
+                                  fps: Int, cameraFormat: String?) throws(CameraError) -> (source: v4l2_format, target: v4l2_format) {
+        var source: v4l2_format, target: v4l2_format
+        if let cameraFormat {
+            guard let code = FourCC.code(cameraFormat) else {
+                throw .unsupported(path: device.path, reason: "camera format \"\(cameraFormat)\" is not a four-character code like YUYV or MJPG")
+            }
+            source = captureFormat(width: width, height: height, pixelFormat: code)
+            target = captureFormat(width: width, height: height, pixelFormat: CV4L2_PIX_FMT_BGR24)
+        } else {
+            (source, target) = try converter.bestSource(width: width, height: height, fps: fps)
+        }
+        let chosen = source
+        try device.control(CV4L2_VIDIOC_S_FMT, "VIDIOC_S_FMT", &source)
+        guard source.fmt.pix.pixelformat == chosen.fmt.pix.pixelformat else {
+            throw .unsupported(path: device.path, reason: "it does not offer \(FourCC.string(chosen.fmt.pix.pixelformat)) (it offers \(device.offeredFourCCs()))")
+        }
+        // Convert at the size the driver gave (it rounds to what it offers), except where libv4lconvert
+        // chose a larger camera size itself in order to crop it.
+        if source.fmt.pix.width != chosen.fmt.pix.width || source.fmt.pix.height != chosen.fmt.pix.height || cameraFormat != nil {
+            target.fmt.pix.width = source.fmt.pix.width
+            target.fmt.pix.height = source.fmt.pix.height
+        }
+        v4lconvert_fixup_fmt(&target)
+        return (source, target)
     }
 
     /// Asks for `fps` frames per second; returns the rate the driver reports, nil if it reports none.
@@ -122,11 +143,11 @@ public final class V4L2Camera: FrameSource {
         return interval.numerator > 0 && interval.denominator > 0 ? Double(interval.denominator) / Double(interval.numerator) : nil
     }
 
-    /// The driver's monotonic timestamp when it gives one, else the time of dequeueing.
+    /// The driver's timestamp when it is on CLOCK_MONOTONIC (MonotonicClock's clock), else the time of dequeueing.
     private static func captureTime(_ buffer: v4l2_buffer) -> Double {
         let stamp = Double(buffer.timestamp.tv_sec) + Double(buffer.timestamp.tv_usec) / 1e6
         let monotonic = buffer.flags & UInt32(V4L2_BUF_FLAG_TIMESTAMP_MASK) == UInt32(V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC)
-        return monotonic && stamp > 0 ? stamp : monotonicSeconds()
+        return monotonic && stamp > 0 ? stamp : MonotonicClock.now()
     }
 
     /// e.g. `/dev/video0 "vivid": requested 640x480@30, got 640x360@30 BGR3 (converted by libv4lconvert from YUYV)`
@@ -146,13 +167,6 @@ public final class V4L2Camera: FrameSource {
 func fpsText(_ fps: Double) -> String {
     let rounded = (fps * 100).rounded() / 100
     return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
-}
-
-/// Seconds on CLOCK_MONOTONIC, the clock V4L2 stamps buffers with.
-func monotonicSeconds() -> Double {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
 }
 
 /// The path with symlinks resolved (`/dev/v4l/by-id/...` → `/dev/video0`), nil if it does not exist.

@@ -54,8 +54,9 @@ func errorText(_ err: Int32) -> String { String(cString: strerror(err)) }
 /// Four-character codes of V4L2 pixel formats ("YUYV", "MJPG") to and from their numbers.
 enum FourCC {
     static func string(_ code: UInt32) -> String {
-        let bytes = (0..<4).map { UInt8(truncatingIfNeeded: code >> (8 * $0)) }
-        return String(decoding: bytes, as: UTF8.self).trimmingSuffixSpaces()
+        let bigEndian: UInt32 = 1 << 31  // V4L2_PIX_FMT_FLAG_BE_FOURCC, as in "Y16 -BE"
+        let bytes = (0..<4).map { UInt8(truncatingIfNeeded: (code & ~bigEndian) >> (8 * $0)) }
+        return String(decoding: bytes, as: UTF8.self).trimmingSuffixSpaces() + (code & bigEndian != 0 ? "-BE" : "")
     }
 
     static func code(_ text: String) -> UInt32? {

@@ -23,14 +23,3 @@ extension Config {
         return settings
     }
 }
-
-extension Config {
-    public var speechSettings: SpeechSettings {
-        let output: SpeechOutput = switch speech.output {
-        case .audio: .audio
-        case .wav(let directory): .wav(directory: directory)
-        }
-        return SpeechSettings(voice: speech.voice, rate: speech.rate, volume: speech.volume, pitch: speech.pitch,
-                              output: output)
-    }
-}

@@ -11,7 +11,7 @@ public struct Config: Sendable, Equatable {
     public var decision = Decision()
     public var motion = Motion()
     public var greeting = Greeting()
-    public var speech = Speech()
+    public var speech = SpeechSettings()
     public var state = State()
     public var log = Log()
 
@@ -109,44 +109,6 @@ public struct Config: Sendable, Equatable {
         /// Per-person text keyed by person name as `door-greeter gallery` shows it; may contain `{name}`.
         public var people: [String: String] = [:]
         public init() {}
-    }
-
-    public struct Speech: Sendable, Equatable {
-        public var output = Output.audio
-        /// eSpeak NG voice name.
-        public var voice = "en"
-        /// Words per minute.
-        public var rate = 160
-        public var volume = 100
-        public var pitch = 50
-        public init() {}
-
-        /// Where speech goes; `rawValue` is the TOML string ("audio" or "wav:/absolute/dir").
-        public enum Output: RawRepresentable, Sendable, Equatable {
-            /// The default sound device.
-            case audio
-            /// One WAV file per utterance in this absolute directory (for tests and headless machines).
-            case wav(directory: String)
-
-            private static let wavPrefix = "wav:"
-
-            public init?(rawValue: String) {
-                if rawValue == "audio" {
-                    self = .audio
-                } else if rawValue.hasPrefix(Self.wavPrefix), rawValue.dropFirst(Self.wavPrefix.count).hasPrefix("/") {
-                    self = .wav(directory: String(rawValue.dropFirst(Self.wavPrefix.count)))
-                } else {
-                    return nil
-                }
-            }
-
-            public var rawValue: String {
-                switch self {
-                case .audio: "audio"
-                case .wav(let directory): Self.wavPrefix + directory
-                }
-            }
-        }
     }
 
     public struct State: Sendable, Equatable {

@@ -89,7 +89,7 @@ extension Config {
 
         r.string(
             "speech.output", into: &c.speech.output, expected: "\"audio\" or \"wav:/absolute/dir\"",
-            invalid: "not a valid output", parse: Speech.Output.init(rawValue:))
+            invalid: "not a valid output", parse: { try? SpeechOutput(parsing: $0) })
         r.string("speech.voice", into: &c.speech.voice)
         r.int("speech.rate", in: 80...450, into: &c.speech.rate)
         r.int("speech.volume", in: 0...200, into: &c.speech.volume)

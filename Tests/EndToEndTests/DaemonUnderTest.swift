@@ -1,0 +1,182 @@
+import Foundation
+import Testing
+
+/// One `door-greeter run` child process on the Hamilton clip, in a scratch directory of its own (gallery,
+/// state, WAV output, config, stderr log), which goes away with the object; a daemon still running then is killed.
+final class DaemonUnderTest {
+    let directory: String
+    var gallery: String { directory + "/gallery" }
+    var state: String { directory + "/state" }
+    var wavDirectory: String { directory + "/wav" }
+    var configFile: String { directory + "/door-greeter.toml" }
+    var logFile: String { directory + "/stderr.log" }
+    private let process = Process()
+
+    /// Waits give up after this long. It only keeps a broken daemon from hanging the suite; nothing is asserted
+    /// about speed.
+    static let patience: Double = 120
+
+    /// Starts the daemon with the example photos named in `photos` (file names) in its gallery and returns once
+    /// it logged "ready". `config` nil: all defaults (`--config /dev/null`). `loop`: replay the clip until
+    /// stopped. `environment`: extra variables. `watchdogPIDIsOwn`: start through a shell that sets
+    /// WATCHDOG_PID to its own pid and then execs the daemon, which keeps that pid, as systemd does.
+    static func start(
+        photos: [String], config: String?, loop: Bool, environment: [String: String] = [:],
+        watchdogPIDIsOwn: Bool = false, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> DaemonUnderTest {
+        let daemon = try DaemonUnderTest(photos: photos, config: config)
+        try daemon.launch(loop: loop, environment: environment, watchdogPIDIsOwn: watchdogPIDIsOwn)
+        try await daemon.waitForLine("the daemon to log \"ready\"", sourceLocation: sourceLocation) {
+            $0.contains("door-greeter: ready: ")
+        }
+        return daemon
+    }
+
+    private init(photos: [String], config: String?) throws {
+        directory = try TestPaths.scratchDirectory("daemon")
+        try FileManager.default.createDirectory(atPath: gallery, withIntermediateDirectories: false)
+        for photo in photos { try addToGallery(photo) }
+        if let config { try writeConfig(config) }
+    }
+
+    deinit {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    private func launch(loop: Bool, environment: [String: String], watchdogPIDIsOwn: Bool) throws {
+        let binary = try TestPaths.daemon()
+        var arguments = [
+            "run", "--config", FileManager.default.fileExists(atPath: configFile) ? configFile : "/dev/null",
+            "--models", try TestPaths.required(TestPaths.models),
+            "--source", try TestPaths.required(TestPaths.hamiltonClip),
+            "--speech", "wav:\(wavDirectory)", "--gallery", gallery, "--state-dir", state,
+        ]
+        if loop { arguments.append("--loop") }
+        if watchdogPIDIsOwn {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "WATCHDOG_PID=$$ exec \"$0\" \"$@\"", binary] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = arguments
+        }
+        // Not the test runner's own systemd variables, if it has any: only what the test sets.
+        var inherited = ProcessInfo.processInfo.environment
+        for name in ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"] { inherited[name] = nil }
+        process.environment = inherited.merging(environment) { $1 }
+        _ = FileManager.default.createFile(atPath: logFile, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logFile))
+        process.standardOutput = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    // MARK: Acting on it
+
+    func addToGallery(_ photo: String) throws {
+        let source = try TestPaths.required("\(TestPaths.examplePhotos)/\(photo)")
+        try FileManager.default.copyItem(atPath: source, toPath: "\(gallery)/\(photo)")
+    }
+
+    func writeConfig(_ text: String) throws {
+        try text.write(toFile: configFile, atomically: true, encoding: .utf8)
+    }
+
+    func send(_ signal: Int32) {
+        kill(process.processIdentifier, signal)
+    }
+
+    var isRunning: Bool { process.isRunning }
+
+    // MARK: Watching it
+
+    /// Everything it logged so far, one entry per line.
+    var log: [String] {
+        let text = (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+    }
+
+    /// The text of each "greeted:" line, e.g. `Welcome Lin Manuel Miranda`, from line `index` on.
+    func greetings(from index: Int = 0) -> [String] {
+        log.dropFirst(index).compactMap { $0.firstMatch(of: /greeted: "([^"]*)"/).map { String($0.1) } }
+    }
+
+    /// Waits for a log line (at `index` or later) that satisfies `matches` and returns its index. Fails with
+    /// the log when the daemon exits first or the patience runs out.
+    @discardableResult
+    func waitForLine(
+        _ what: String, from index: Int = 0, sourceLocation: SourceLocation = #_sourceLocation,
+        _ matches: (String) -> Bool
+    ) async throws -> Int {
+        try await waitFor(what, sourceLocation: sourceLocation) {
+            let lines = log
+            return lines.indices.dropFirst(index).first { matches(lines[$0]) }
+        }
+    }
+
+    /// Polls `condition` until it holds; the daemon must stay up meanwhile.
+    func waitUntil(
+        _ what: String, sourceLocation: SourceLocation = #_sourceLocation, _ condition: () -> Bool
+    ) async throws {
+        try await waitFor(what, sourceLocation: sourceLocation) { condition() ? true : nil }
+    }
+
+    /// Polls `found` until it gives a value; the daemon must stay up meanwhile.
+    @discardableResult
+    func waitFor<T>(
+        _ what: String, sourceLocation: SourceLocation = #_sourceLocation, _ found: () -> T?
+    ) async throws -> T {
+        let deadline = Date().addingTimeInterval(Self.patience)
+        while Date() < deadline {
+            if let value = found() { return value }
+            if !process.isRunning {
+                if let value = found() { return value }
+                Issue.record("daemon exited (\(exitDescription)) before \(what)\n\(logTail)", sourceLocation: sourceLocation)
+                throw CancellationError()
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("gave up after \(Int(Self.patience)) s waiting for \(what)\n\(logTail)", sourceLocation: sourceLocation)
+        throw CancellationError()
+    }
+
+    /// Waits for the process to end by itself; returns its exit status (a signal death fails the test).
+    func waitForExit(sourceLocation: SourceLocation = #_sourceLocation) async throws -> Int32 {
+        try await waitForExitTimed(sourceLocation: sourceLocation).status
+    }
+
+    /// Sends SIGTERM and waits for the exit: returns the exit status and the seconds it took.
+    func terminate(sourceLocation: SourceLocation = #_sourceLocation) async throws -> (status: Int32, seconds: Double) {
+        send(SIGTERM)
+        return try await waitForExitTimed(sourceLocation: sourceLocation)
+    }
+
+    private func waitForExitTimed(sourceLocation: SourceLocation) async throws -> (status: Int32, seconds: Double) {
+        let start = Date()
+        let deadline = start.addingTimeInterval(Self.patience)
+        while process.isRunning {
+            guard Date() < deadline else {
+                Issue.record("daemon still running after \(Int(Self.patience)) s\n\(logTail)", sourceLocation: sourceLocation)
+                throw CancellationError()
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let seconds = Date().timeIntervalSince(start)
+        try #require(process.terminationReason == .exit, "daemon died: \(exitDescription)\n\(logTail)",
+                     sourceLocation: sourceLocation)
+        return (process.terminationStatus, seconds)
+    }
+
+    private var exitDescription: String {
+        process.terminationReason == .exit
+            ? "exit status \(process.terminationStatus)" : "signal \(process.terminationStatus)"
+    }
+
+    /// The end of the log, for failure messages.
+    var logTail: String {
+        "--- \(logFile), last lines:\n" + log.suffix(40).joined(separator: "\n")
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import GreeterCore
+import Testing
+
+@Suite struct VisionTests {
+    let analyzer = RealData.analyzer
+
+    @Test func findsTheFaceInEachExamplePhoto() throws {
+        for name in ["obama.jpg", "biden.jpg", "lin-manuel-miranda.png", "alex-lacamoire.png", "obama-240p.jpg"] {
+            let image = try RealData.image("\(RealData.examples)/\(name)")
+            let faces = try analyzer.detectScaled(image, settings: .init(minFaceSize: 20), longSide: 1280)
+            let main = try #require(faces.max { $0.box.area < $1.box.area }, "no face in \(name)")
+            #expect(main.score > 0.95, "\(name): score \(main.score)")
+            // The landmarks sit inside the box, eyes above the mouth.
+            let l = main.landmarks
+            #expect(l.leftEye.y < l.mouthLeft.y && l.rightEye.y < l.mouthRight.y, "\(name): \(l)")
+            #expect(l.all.allSatisfy { $0.x >= main.box.x - 2 && $0.x <= main.box.maxX + 2 }, "\(name)")
+        }
+    }
+
+    @Test func findsBothPeopleInAGroupPhotoAndManyInACrowd() throws {
+        let two = try analyzer.detector.detect(try RealData.image("\(RealData.examples)/two_people.jpg"),
+                                               settings: .init(minFaceSize: 40))
+        #expect(two.count == 2)
+        let crowd = try analyzer.detectScaled(
+            try RealData.image("\(RealData.datasets)/photos/facenet_pytorch_images/multiface.jpg"),
+            settings: .init(minFaceSize: 20), longSide: 1280)
+        #expect(crowd.count >= 6)
+    }
+
+    @Test func samePersonIsCloseAndDifferentPeopleAreFar() throws {
+        func embedding(_ name: String) throws -> [Float] {
+            let faces = try analyzer.analyze(try RealData.image("\(RealData.examples)/\(name)"),
+                                             detection: .init(minFaceSize: 40), aligner: FaceAligner())
+            return try #require(faces.max { $0.detection.box.area < $1.detection.box.area }).embedding
+        }
+        let obama = try embedding("obama.jpg"), obama2 = try embedding("obama2.jpg"), biden = try embedding("biden.jpg")
+        #expect(abs(obama.reduce(0) { $0 + $1 * $1 } - 1) < 1e-3, "FaceNet embeddings have unit length")
+        #expect(l2Distance(obama, obama2) < 0.9)
+        #expect(l2Distance(obama, biden) > 1.1)
+    }
+
+    @Test func batchedEmbeddingEqualsOneByOne() throws {
+        let image = try RealData.image("\(RealData.examples)/two_people.jpg")
+        let faces = try analyzer.detector.detect(image, settings: .init(minFaceSize: 40))
+        let chips = try faces.map { try FaceAligner().chip(from: image, face: $0) }
+        let together = try analyzer.embedder.embed(chips)
+        for (chip, batched) in zip(chips, together) {
+            #expect(l2Distance(try analyzer.embedder.embed([chip])[0], batched) < 1e-4)
+        }
+    }
+
+    @Test func similarityAlignmentPutsTheEyesLevel() throws {
+        let image = try RealData.image("\(RealData.examples)/obama.jpg")
+        let face = try #require(try analyzer.detectScaled(image, settings: .init(minFaceSize: 40), longSide: 1280).first)
+        // Tilt the picture by warping it, then check the aligner undoes the roll.
+        let chip = try FaceAligner(method: .similarity).chip(from: image, face: face)
+        #expect(chip.width == 160 && chip.height == 160)
+        let again = try analyzer.detector.detect(chip, settings: .init(minFaceSize: 40))
+        let eyes = try #require(again.first).landmarks
+        #expect(abs(eyes.leftEye.y - eyes.rightEye.y) < 6)
+    }
+
+    @Test func refusesWhatIsNotAnImageOrIsTooLarge() throws {
+        #expect(throws: ImageFile.Problem.self) { try ImageFile.decode(Array("hello".utf8), maxPixels: 1000) }
+        // A PNG header that claims 100000 x 100000 pixels: refused before decoding.
+        var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13] + Array("IHDR".utf8)
+        png += [0x00, 0x01, 0x86, 0xA0, 0x00, 0x01, 0x86, 0xA0, 8, 2, 0, 0, 0]
+        let error = try #require(throws: ImageFile.Problem.self) { try ImageFile.decode(png, maxPixels: 40_000_000) }
+        #expect(error.description.contains("100000x100000"))
+        let jpeg = try FileBytes.read("\(RealData.examples)/obama.jpg")
+        #expect(ImageHeader(jpeg)?.width == 910 && ImageHeader(jpeg)?.height == 1137)
+    }
+
+    @Test func refusesModelFilesThatAreMissingOrWrong() throws {
+        let folder = RealData.scratch("models")
+        let error = try #require(throws: ModelFiles.Problem.self) { try ModelFiles(directory: folder) }
+        #expect(error.description.contains("scripts/fetch-models"))
+        _ = FileManager.default.createFile(atPath: folder + "/pnet.onnx", contents: Data("junk".utf8))
+        let wrong = try #require(throws: ModelFiles.Problem.self) { try ModelFiles(directory: folder) }
+        #expect(wrong.description.contains("pnet.onnx is 4 bytes"))
+    }
+}
