@@ -19,6 +19,8 @@ final class Daemon: Sendable {
     }
 
     private let control = DispatchQueue(label: "door-greeter.control")
+    /// Embedding new photos takes a while: it runs here, never on `control`, which the watchdog timer shares.
+    private let galleryQueue = DispatchQueue(label: "door-greeter.gallery")
     private let logger: Logger
     private let configPath: String?
     private let overrides: Overrides
@@ -28,9 +30,11 @@ final class Daemon: Sendable {
     private let pipeline: DoorPipeline
     private let capture: CaptureLoop
     private let started = MonotonicClock.now()
+    // Touched only on `galleryQueue`.
+    private nonisolated(unsafe) var gallery: GalleryKeeper
     // Touched only on `control`.
     private nonisolated(unsafe) var config: Config
-    private nonisolated(unsafe) var gallery: GalleryKeeper
+    private nonisolated(unsafe) var cameraMissing = false
     private nonisolated(unsafe) var signals: SignalHandler?
     private nonisolated(unsafe) var watchdog: DispatchSourceTimer?
     private nonisolated(unsafe) var stopping = false
@@ -72,15 +76,28 @@ final class Daemon: Sendable {
     }
 
     private func begin() {
-        gallery.watch(queue: control) { [self] in galleryChanged() }
+        galleryQueue.async { [self] in gallery.watch(queue: galleryQueue) { [self] in galleryChanged() } }
         startCapture(config)
         startWatchdog()
     }
 
     /// READY=1 goes out with the first frame: models, gallery and camera are all up then.
     private func firstFrame() {
+        if cameraMissing {
+            cameraMissing = false
+            return logger.notice("camera is here: \(describeSource(config))")
+        }
         notify { try $0.ready() }
         logger.notice("ready: \(describeSource(config))")
+    }
+
+    /// Without its camera the daemon is still ready (recognising nothing) and says what it waits for.
+    private func cameraUnavailable(_ reason: String) {
+        logger.error("\(reason); waiting for it")
+        guard !cameraMissing else { return }
+        cameraMissing = true
+        notify { try $0.status("waiting for the camera: \(reason)") }
+        notify { try $0.ready() }
     }
 
     // MARK: Source
@@ -95,10 +112,24 @@ final class Daemon: Sendable {
         } else {
             let camera = config.camera
             let generation = capture.nextGeneration
-            open = {
-                try ReconnectingSource(logger: logger, isStopping: { !capture.isRunning(generation) }) {
+            open = { [self] in
+                let openCamera = {
                     try V4L2Camera(device: camera.device, width: camera.width, height: camera.height, fps: camera.fps)
                 }
+                // A camera missing at start is waited for like an unplugged one: USB cameras often appear after
+                // boot, and a restart loop would reload the models every few seconds.
+                var reported = false
+                while capture.isRunning(generation) {
+                    do {
+                        return try ReconnectingSource(logger: logger, isStopping: { !capture.isRunning(generation) },
+                                                      open: openCamera)
+                    } catch {
+                        if !reported { control.async { self.cameraUnavailable("\(error)") } }
+                        reported = true
+                        usleep(1_000_000)
+                    }
+                }
+                throw CameraError.lost(path: camera.device, reason: "stopped while waiting for the camera")
             }
         }
         let first = Mutex(true)
@@ -133,6 +164,7 @@ final class Daemon: Sendable {
 
     // MARK: Gallery
 
+    /// Rescans the gallery; called on `galleryQueue`.
     private func galleryChanged() {
         do {
             pipeline.replaceGallery(try gallery.rescan().matcher)
@@ -149,7 +181,7 @@ final class Daemon: Sendable {
         defer { notify { try $0.ready() } }
         guard let configPath else {
             logger.notice("reload: no config file, nothing to re-read; rescanning the gallery")
-            return galleryChanged()
+            return galleryQueue.async { self.galleryChanged() }
         }
         var new: Config
         do {
@@ -167,8 +199,10 @@ final class Daemon: Sendable {
         if new.models != old.models { logger.warning("models.directory changed: takes effect at the next restart") }
         if new.detection.threads != old.detection.threads { setVisionThreads(new.detection.threads) }
         if new.log.level != old.log.level { logger.notice("log.level changed: takes effect at the next restart") }
-        gallery.reconfigure(new, queue: control) { [self] in galleryChanged() }
-        galleryChanged()
+        galleryQueue.async { [self, new] in
+            gallery.reconfigure(new, queue: galleryQueue) { [self] in galleryChanged() }
+            galleryChanged()
+        }
         if overrides.source == nil, new.camera != old.camera {
             logger.notice("camera settings changed: reopening \(new.camera.device)")
             startCapture(new)
@@ -182,7 +216,6 @@ final class Daemon: Sendable {
         notify { try $0.stopping() }
         logger.notice("stopping: \(reason)")
         capture.stop()
-        gallery.stopWatching()
         pipeline.finish(timeout: 1.5)
         let stats = pipeline.statistics
         logger.info("\("frames \(stats.framesCaptured) captured, \(stats.framesDetected) detected, ")\("\(stats.framesStatic) static, \(stats.framesDropped) dropped; \(stats.facesEmbedded) faces embedded; \(stats.greetings) greetings")")

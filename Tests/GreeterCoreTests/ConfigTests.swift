@@ -110,7 +110,7 @@ import Testing
         ),
         ("[greeting]\nquiet_hours = \"22:00\"", "greeting.quiet_hours", "\"22:00\"", ["not a valid time range"]),
         (
-            "[greeting]\nquiet_hours = \"7:00-9:00\"", "greeting.quiet_hours", "\"7:00-9:00\"",
+            "[greeting]\nquiet_hours = \"12:00-12:00\"", "greeting.quiet_hours", "\"12:00-12:00\"",
             ["not a valid time range"]
         ),
         (

@@ -39,7 +39,7 @@ import Testing
         try ImageFile.write(try obama.resized(width: 150, height: 188), to: folder + "/grace.jpg")
         try copy("two_people.jpg", to: folder, as: "heidi.jpg")
         try copy("obama2.jpg", to: folder, as: "Obama.png")
-        try copy("obama2.jpg", to: folder, as: "barack.jpg")
+        try copy("obama-480p.jpg", to: folder, as: "barack.jpg")
 
         let report = try gallery(folder).scan()
         #expect(report.people.map(\.name) == ["Alex Lacamoire", "Joe Biden", "Lin Manuel Miranda", "Obama"])
