@@ -133,6 +133,7 @@ final class Daemon: Sendable {
             }
         }
         let first = Mutex(true)
+        let realTime = overrides.source == nil || overrides.realTime
         capture.start(open, onFrame: { [self] frame in
             let isFirst = first.withLock { value -> Bool in
                 defer { value = false }
@@ -140,6 +141,7 @@ final class Daemon: Sendable {
             }
             if isFirst { control.async { self.firstFrame() } }
             pipeline.submit(frame)
+            if !realTime { pipeline.waitUntilIdle() }
         }, onEnd: { [self] end in
             control.async { self.sourceEnded(end) }
         })

@@ -86,8 +86,12 @@ cvb_video *cvb_video_open(const char *path);
 /// Frames per second the file declares (0 when unknown) and its frame count (-1 when unknown).
 double cvb_video_fps(cvb_video *video);
 long cvb_video_frame_count(cvb_video *video);
-/// 1 with a frame in `out`, 0 at the end of the file, -1 on error.
-int cvb_video_read(cvb_video *video, cvb_pixels *out);
+/// 1 with a frame, 0 at the end of the file, -1 on error. The frame's size goes to `width` and `height`; its
+/// pixels are copied into `dst` when `capacity` bytes hold them (else call again with a larger buffer: the frame
+/// is kept until the next read), so a frame is copied once, straight into the caller's image.
+int cvb_video_read(cvb_video *video, uint8_t *dst, size_t capacity, int *width, int *height);
+/// Copies the frame the last read returned into `dst` (width * height * 3 bytes).
+int cvb_video_copy_frame(cvb_video *video, uint8_t *dst);
 void cvb_video_close(cvb_video *video);
 
 #ifdef __cplusplus

@@ -12,6 +12,7 @@ public final class FileSource: FrameSource {
     private var images: [String]
     private var index = 0
     private var start: Double?
+    private var lastSize = 0
 
     public struct Problem: Error, CustomStringConvertible, Sendable { public let description: String }
 
@@ -59,15 +60,25 @@ public final class FileSource: FrameSource {
 
     private func read() throws -> Image? {
         if let video {
-            var pixels = cvb_pixels()
-            switch cvb_video_read(video, &pixels) {
-            case 1:
-                defer { cvb_free(pixels.data) }
-                let (w, h) = (Int(pixels.width), Int(pixels.height))
-                return Image(width: w, height: h, pixels: Array(UnsafeBufferPointer(start: pixels.data, count: w * h * 3)))
-            case 0: return nil
-            default: throw Problem(description: "\(description): \(String(cString: cvb_last_error()))")
+            // Decoded straight into the new image's storage, sized like the previous frame.
+            var (width, height): (Int32, Int32) = (0, 0)
+            var status: Int32 = 0
+            var pixels = [UInt8](unsafeUninitializedCapacity: lastSize) { buffer, count in
+                status = cvb_video_read(video, buffer.baseAddress, buffer.count, &width, &height)
+                count = status == 1 && Int(width) * Int(height) * 3 <= buffer.count ? Int(width) * Int(height) * 3 : 0
             }
+            guard status >= 0 else { throw Problem(description: "\(description): \(String(cString: cvb_last_error()))") }
+            guard status == 1 else { return nil }
+            let size = Int(width) * Int(height) * 3
+            if pixels.count != size {
+                lastSize = size
+                pixels = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+                    status = cvb_video_copy_frame(video, buffer.baseAddress)
+                    count = size
+                }
+                guard status == 0 else { throw Problem(description: "\(description): \(String(cString: cvb_last_error()))") }
+            }
+            return Image(width: Int(width), height: Int(height), pixels: pixels)
         }
         guard index < images.count else { return nil }
         do { return try ImageFile.read(images[index]) } catch {

@@ -66,6 +66,15 @@ struct DecisionState {
         tracker.trackIDs.contains { boxes[$0]?.decision == nil }
     }
 
+    /// A face in view that has no name yet (undecided, or unknown so far): the detector keeps running on every
+    /// frame for it, since a turned or badly lit face may be recognised a moment later.
+    var anyoneUnnamed: Bool {
+        tracker.trackIDs.contains { id in
+            guard case .person = boxes[id]?.decision?.identity else { return true }
+            return false
+        }
+    }
+
     /// Ends tracks not seen for a while and says a gathered group greeting whose window has closed.
     mutating func expire(now moment: GreetingPolicy.Moment) -> [GreetingEvent] {
         for id in tracker.expire(time: moment.monotonic) {

@@ -52,6 +52,15 @@ public final class DoorPipeline: Sendable {
         detectStage.withLock { $0 }?.post(frame)
     }
 
+    /// Waits until the frames submitted so far have gone through every stage: a file read as fast as possible
+    /// is paced by the pipeline instead of losing frames to the mailboxes.
+    public func waitUntilIdle() {
+        _ = detectStage.withLock { $0 }?.drain(timeout: .infinity)
+        decisions.sync {}
+        _ = embedStage.withLock { $0 }?.drain(timeout: .infinity)
+        decisions.sync {}
+    }
+
     /// A reload: new thresholds, votes, cooldowns and texts take effect from the next frame.
     public func apply(_ new: PipelineSettings) {
         settings.withLock { $0 = new }
@@ -98,7 +107,7 @@ public final class DoorPipeline: Sendable {
     private func detect(_ frame: Frame) {
         let current = settings.withLock { $0 }
         do {
-            let worth = try decisions.sync { try motion.shouldDetect(frame, watching: state.anyoneUndecided) }
+            let worth = try decisions.sync { try motion.shouldDetect(frame, watching: state.anyoneUnnamed) }
             guard worth else {
                 stats.withLock { $0.framesStatic += 1 }
                 return
@@ -183,9 +192,4 @@ public final class DoorPipeline: Sendable {
     static func moment() -> GreetingPolicy.Moment {
         GreetingPolicy.Moment(monotonic: MonotonicClock.now(), unix: Date().timeIntervalSince1970, timeZone: .current)
     }
-}
-
-extension Float {
-    /// Distances are printed with three decimals everywhere.
-    public var formatted: String { String(format: "%.3f", self) }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// L2 distance between two embeddings — the one unit used in docs, config, logs and JSON. FaceNet's embeddings
 /// have unit length, so it runs from 0 (identical) to 2 (opposite); same-person pairs sit around 0.6–0.9.
 @inline(__always)
@@ -9,4 +11,9 @@ public func l2Distance(_ a: [Float], _ b: [Float]) -> Float {
         sum += d * d
     }
     return sum.squareRoot()
+}
+
+extension Float {
+    /// Distances are printed with three decimals everywhere.
+    public var formatted: String { String(format: "%.3f", self) }
 }

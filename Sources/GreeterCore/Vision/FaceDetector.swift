@@ -17,9 +17,11 @@ public final class FaceDetector: Sendable {
     }
 
     private let pnetPath: String
-    /// One P-net per pyramid level size: cv::dnn reallocates every layer when the input shape changes, and a
-    /// camera's pyramid repeats the same few shapes on every frame.
-    private let pnets = Mutex<[Int: NeuralNetwork]>([:])
+    /// P-nets by pyramid level size, for sizes seen more than once. cv::dnn reallocates every layer when the
+    /// input shape changes, and a camera's pyramid repeats the same few shapes on every frame; photos, each of
+    /// its own size, share one `transient` net instead, so enrolling photos does not leave a net per level behind.
+    private let pnets = Mutex<(cached: [Int: NeuralNetwork], seen: Set<Int>)>(([:], []))
+    private let transient: NeuralNetwork
     private let rnet: NeuralNetwork
     private let onet: NeuralNetwork
 
@@ -27,7 +29,7 @@ public final class FaceDetector: Sendable {
         pnetPath = models.path(of: .pnet)
         rnet = try NeuralNetwork(path: models.path(of: .rnet))
         onet = try NeuralNetwork(path: models.path(of: .onet))
-        _ = try pnet(width: 12, height: 12) // fail at start-up, not on the first frame
+        transient = try NeuralNetwork(path: pnetPath)
     }
 
     /// Faces in `image`, strongest first.
@@ -90,11 +92,17 @@ public final class FaceDetector: Sendable {
 
     private func pnet(width: Int, height: Int) throws -> NeuralNetwork {
         let key = width << 16 | height
-        if let net = pnets.withLock({ $0[key] }) { return net }
+        let (cached, repeated) = pnets.withLock { state -> (NeuralNetwork?, Bool) in
+            if let net = state.cached[key] { return (net, true) }
+            if state.seen.count > 256 { state.seen.removeAll() }
+            return (nil, !state.seen.insert(key).inserted)
+        }
+        if let cached { return cached }
+        guard repeated else { return transient }
         let net = try NeuralNetwork(path: pnetPath)
-        pnets.withLock { cache in
-            if cache.count >= 64 { cache.removeAll() } // a camera that keeps changing size must not grow this forever
-            cache[key] = net
+        pnets.withLock { state in
+            if state.cached.count >= 32 { state.cached.removeAll() } // a camera that keeps changing size
+            state.cached[key] = net
         }
         return net
     }
