@@ -71,11 +71,16 @@ struct BenchCommand: ParsableCommand {
         for method in FaceAligner.Method.allCases {
             try measure("align (\(method.rawValue))") { chip = try FaceAligner(method: method).chip(from: frame, face: face) }
         }
-        try measure("embed 1 face", runs: max(10, runs / 2)) { _ = try analyzer.embedder.embed([chip]) }
-        try measure("embed 4 faces, per face", runs: max(5, runs / 4), per: 4) {
-            _ = try analyzer.embedder.embed(Array(repeating: chip, count: 4))
+        for mirror in [false, true] {
+            let label = mirror ? " + mirror" : ""
+            try measure("embed 1 face\(label)", runs: max(10, runs / 2)) {
+                _ = try analyzer.embedder.embed([chip], averagingMirror: mirror)
+            }
+            try measure("embed 4 faces\(label), per face", runs: max(5, runs / 4), per: 4) {
+                _ = try analyzer.embedder.embed(Array(repeating: chip, count: 4), averagingMirror: mirror)
+            }
         }
-        let query = try analyzer.embedder.embed([chip])[0]
+        let query = try analyzer.embedder.embed([chip], averagingMirror: false)[0]
         var generator = SystemRandomNumberGenerator()
         for size in [10, 1_000, 100_000] {
             let matcher = Matcher(templates: (0..<size).map { index in

@@ -26,8 +26,9 @@ struct GalleryCommand: ParsableCommand {
         print("\(report.directory): \(report.people.count) people, \(report.matcher.templateCount) templates"
             + (report.embedded > 0 ? " (\(report.embedded) photos embedded now)" : ""))
         for person in report.people {
-            let extra = person.templates.count > person.files.count
-                ? " + \(person.templates.count - person.files.count) synthetic templates" : ""
+            let synthetic = person.templates.filter(Template.isSynthetic(kind:))
+            let extra = synthetic.isEmpty ? "" : "\n      + \(synthetic.count) synthetic templates: "
+                + synthetic.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }.joined(separator: ", ")
             print("  \(person.name)  ← \(person.files.joined(separator: ", "))\(extra)")
         }
         if !report.rejections.isEmpty { print("refused:") }

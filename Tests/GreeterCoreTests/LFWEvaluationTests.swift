@@ -12,7 +12,8 @@ import Testing
         let probe = ProbeEmbedder(analyzer: RealData.analyzer, detection: .init(minFaceSize: 20), aligner: FaceAligner())
         let result = try PairsEvaluation.run(pairs, probe: probe, threshold: 1.0)
         let report = result.report
-        // Measured 99.3 % (crop alignment, margin 0.2); the floor leaves room for platform float differences only.
+        // Measured 98.86 % (crop alignment, margin 0.2, mirror averaged; 99.09 % without): the floor leaves room for
+        // platform float differences only.
         #expect(report.meanAccuracy >= 0.985, "LFW accuracy \(report.meanAccuracy)")
         #expect((1.0...1.25).contains(report.bestThreshold), "best threshold \(report.bestThreshold)")
         #expect(result.detectorMisses.count <= 5)

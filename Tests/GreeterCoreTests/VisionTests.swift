@@ -44,10 +44,22 @@ import Testing
         let image = try RealData.image("\(RealData.examples)/two_people.jpg")
         let faces = try analyzer.detector.detect(image, settings: .init(minFaceSize: 40))
         let chips = try faces.map { try FaceAligner().chip(from: image, face: $0) }
-        let together = try analyzer.embedder.embed(chips)
+        let together = try analyzer.embedder.embed(chips, averagingMirror: false)
         for (chip, batched) in zip(chips, together) {
-            #expect(l2Distance(try analyzer.embedder.embed([chip])[0], batched) < 1e-4)
+            #expect(l2Distance(try analyzer.embedder.embed([chip], averagingMirror: false)[0], batched) < 1e-4)
         }
+    }
+
+    @Test func mirrorAveragedEmbeddingIsUnitLengthAndBlindToLeftAndRight() throws {
+        let image = try RealData.image("\(RealData.examples)/obama.jpg")
+        let face = try #require(try analyzer.detectScaled(image, settings: .init(minFaceSize: 40), longSide: 1280).first)
+        let chip = try FaceAligner().chip(from: image, face: face)
+        #expect(chip.mirrored().mirrored().pixels == chip.pixels && chip.mirrored().pixels != chip.pixels)
+        let averaged = try analyzer.embedder.embed([chip, chip.mirrored()], averagingMirror: true)
+        #expect(abs(averaged[0].reduce(0) { $0 + $1 * $1 } - 1) < 1e-4)
+        #expect(l2Distance(averaged[0], averaged[1]) < 1e-3)
+        let plain = try analyzer.embedder.embed([chip], averagingMirror: false)[0]
+        #expect((0.05..<0.6).contains(l2Distance(plain, averaged[0])), "the mirror changes the embedding a little")
     }
 
     @Test func similarityAlignmentPutsTheEyesLevel() throws {

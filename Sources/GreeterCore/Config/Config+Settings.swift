@@ -2,15 +2,18 @@
 extension Config {
     public var detectorSettings: FaceDetector.Settings {
         FaceDetector.Settings(minFaceSize: detection.minFaceSize, thresholds: detection.thresholds.map(Float.init),
-                              scaleFactor: Float(detection.scaleFactor))
+                              scaleFactor: Float(detection.scaleFactor),
+                              nearMiss: detection.secondLook ? FaceDetector.NearMiss() : nil)
     }
 
     public var aligner: FaceAligner {
-        FaceAligner(method: recognition.alignment == .crop ? .crop : .similarity)
+        FaceAligner(method: recognition.alignment == .crop ? .crop : .similarity,
+                    averagesMirror: recognition.averageMirror)
     }
 
     public var matcherSettings: Matcher.Settings {
-        Matcher.Settings(threshold: Float(recognition.threshold), ambiguityMargin: Float(recognition.ambiguityMargin))
+        Matcher.Settings(threshold: Float(recognition.threshold), ambiguityMargin: Float(recognition.ambiguityMargin),
+                         syntheticThreshold: Float(recognition.maskedThreshold))
     }
 
     public var gallerySettings: GreeterCore.Gallery.Settings {

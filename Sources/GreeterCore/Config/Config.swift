@@ -52,6 +52,8 @@ public struct Config: Sendable, Equatable {
         /// MTCNN image-pyramid scale step.
         public var scaleFactor = 0.709
         public var threads = 2
+        /// Look again around candidates that R- and O-net almost accepted (masked faces).
+        public var secondLook = true
         public init() {}
     }
 
@@ -60,7 +62,11 @@ public struct Config: Sendable, Equatable {
         public var threshold = 1.0
         /// The best person must beat the second-best person by this much L2 distance.
         public var ambiguityMargin = 0.08
+        /// L2 distance (0...2) within which a synthetic masked template accepts a face; stricter than `threshold`.
+        public var maskedThreshold = 0.75
         public var alignment = Alignment.crop
+        /// Embed each face together with its mirror image and average the two.
+        public var averageMirror = true
         public init() {}
 
         public enum Alignment: String, Sendable, Equatable, CaseIterable {

@@ -56,10 +56,13 @@ extension Config {
         r.doubles("detection.thresholds", count: 3, in: 0...1, into: &c.detection.thresholds)
         r.double("detection.scale_factor", in: 0.5...0.95, into: &c.detection.scaleFactor)
         r.int("detection.threads", in: 1...16, into: &c.detection.threads)
+        r.bool("detection.second_look", into: &c.detection.secondLook)
 
         r.double("recognition.threshold", in: 0...2, into: &c.recognition.threshold)
         r.double("recognition.ambiguity_margin", in: 0...1, into: &c.recognition.ambiguityMargin)
+        r.double("recognition.masked_threshold", in: 0...2, into: &c.recognition.maskedThreshold)
         r.choice("recognition.alignment", into: &c.recognition.alignment)
+        r.bool("recognition.average_mirror", into: &c.recognition.averageMirror)
 
         r.double("tracking.iou", in: 0.05...0.95, into: &c.tracking.iou)
         r.int("tracking.lost_after_ms", in: 100...60_000, into: &c.tracking.lostAfterMs)

@@ -16,13 +16,19 @@ public struct ProbeEmbedder: Sendable {
     }
 
     public func embed(_ image: Image) throws -> Probe {
+        let main = try mainFace(in: image)
+        let face = main ?? Self.centralGuess(image)
+        var aligner = aligner
+        if main == nil { aligner.method = .crop }
+        let chip = try aligner.chip(from: image, face: face)
+        return Probe(embedding: try analyzer.embedder.embed([chip], averagingMirror: aligner.averagesMirror)[0], face: main)
+    }
+
+    /// The face the photo is about: the largest detection, preferring the centre; nil when nothing is found.
+    public func mainFace(in image: Image) throws -> DetectedFace? {
         let faces = try analyzer.detectScaled(image, settings: detection, longSide: 1280)
         let center = Point(x: Float(image.width) / 2, y: Float(image.height) / 2)
-        let main = faces.max { rank($0, center) < rank($1, center) }
-        let face = main ?? Self.centralGuess(image)
-        let chip = try FaceAligner(method: main == nil ? .crop : aligner.method, margin: aligner.margin)
-            .chip(from: image, face: face)
-        return Probe(embedding: try analyzer.embedder.embed([chip])[0], face: main)
+        return faces.max { rank($0, center) < rank($1, center) }
     }
 
     private func rank(_ face: DetectedFace, _ center: Point) -> Float {

@@ -128,7 +128,7 @@ public final class DoorPipeline: Sendable {
         let current = settings.withLock { $0 }
         do {
             let chips = try job.faces.map { try current.aligner.chip(from: job.image, face: $0.face) }
-            let embeddings = try analyzer.embedder.embed(chips)
+            let embeddings = try analyzer.embedder.embed(chips, averagingMirror: current.aligner.averagesMirror)
             let gallery = matcher.withLock { $0 }
             let matches = embeddings.map { gallery.match($0, settings: current.matcher) }
             stats.withLock { $0.facesEmbedded += chips.count }

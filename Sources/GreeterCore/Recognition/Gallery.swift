@@ -142,11 +142,11 @@ public final class Gallery {
                     + "put several photos of one person in a folder \(key.replacingOccurrences(of: " ", with: "-"))/"))
                 continue
             }
-            let mine = item.photo.templates.first { $0.kind == "photo" }?.embedding ?? []
+            let mine = item.photo.templates.first { $0.kind == Template.photoKind }?.embedding ?? []
             let lookalike = accepted.lazy
                 .filter { PersonName.key($0.entry.name) != key }
                 .compactMap { other -> (GalleryFiles.Entry, Float)? in
-                    guard let theirs = other.photo.templates.first(where: { $0.kind == "photo" })?.embedding,
+                    guard let theirs = other.photo.templates.first(where: { $0.kind == Template.photoKind })?.embedding,
                           !mine.isEmpty else { return nil }
                     return (other.entry, l2Distance(mine, theirs))
                 }

@@ -8,9 +8,18 @@ public struct Matcher: Sendable {
         public var threshold: Float
         /// The best person must be closer than the second-best person by at least this much.
         public var ambiguityMargin: Float
+        /// L2 distance within which a synthetic template (a masked version of an enrolment photo) accepts a face.
+        /// Stricter than `threshold`: masked faces are closer to everybody's masked templates, strangers' too
+        /// (`eval masked` measures where strangers start to get in).
+        public var syntheticThreshold: Float
 
-        public init(threshold: Float = 1.0, ambiguityMargin: Float = 0.08) {
-            self.threshold = threshold; self.ambiguityMargin = ambiguityMargin
+        public init(threshold: Float = 1.0, ambiguityMargin: Float = 0.08, syntheticThreshold: Float = 0.75) {
+            self.threshold = threshold; self.ambiguityMargin = ambiguityMargin; self.syntheticThreshold = syntheticThreshold
+        }
+
+        /// The threshold that applies to a template of this kind.
+        public func threshold(forKind kind: String) -> Float {
+            Template.isSynthetic(kind: kind) ? min(syntheticThreshold, threshold) : threshold
         }
     }
 
@@ -36,6 +45,9 @@ public struct Matcher: Sendable {
 
     public let names: [String]
     private let personOfTemplate: [Int32]
+    /// Template rows of each person, in `names` order.
+    private let rowsOfPerson: [[Int]]
+    private let personOfName: [String: Int32]
     private let kinds: [String]
     /// Row-major templates × dimension, unit vectors.
     private let matrix: [Float]
@@ -61,16 +73,22 @@ public struct Matcher: Sendable {
         }
         self.names = names
         self.personOfTemplate = owner
+        self.personOfName = index
+        var rows = [[Int]](repeating: [], count: names.count)
+        for (row, person) in owner.enumerated() { rows[Int(person)].append(row) }
+        self.rowsOfPerson = rows
         self.kinds = templates.map(\.kind)
         self.matrix = matrix
         self.dimension = dimension
     }
 
+    /// The nearest person decides who it may be; they are accepted when any of their templates is within the
+    /// threshold for its kind, and the next person is not about as close.
     public func match(_ embedding: [Float], settings: Settings) -> Match {
         let (best, second) = nearestTwoPeople(embedding)
         guard let best else { return Match(verdict: .unknown, best: nil, second: nil) }
         let verdict: Verdict
-        if best.distance > settings.threshold {
+        if !accepts(embedding, person: best.name, settings: settings) {
             verdict = .unknown
         } else if let second, second.distance - best.distance < settings.ambiguityMargin {
             verdict = .ambiguous
@@ -78,6 +96,17 @@ public struct Matcher: Sendable {
             verdict = .known
         }
         return Match(verdict: verdict, best: best, second: second)
+    }
+
+    private func accepts(_ query: [Float], person name: String, settings: Settings) -> Bool {
+        guard let person = personOfName[name] else { return false }
+        return matrix.withUnsafeBufferPointer { rows in
+            query.withUnsafeBufferPointer { q in
+                rowsOfPerson[Int(person)].contains { row in
+                    max(0, 2 - 2 * dot(rows, row: row, q)).squareRoot() <= settings.threshold(forKind: kinds[row])
+                }
+            }
+        }
     }
 
     /// The closest template, and the closest template of a different person.
@@ -135,26 +164,22 @@ public struct Matcher: Sendable {
     private func scanRows(_ rows: UnsafeBufferPointer<Float>, _ query: UnsafeBufferPointer<Float>,
                           _ range: Range<Int>) -> Best {
         var best = Best()
-        let d = dimension
-        let vectorized = d % 16 == 0
-        for row in range {
-            let base = rows.baseAddress! + row * d
-            var dot: Float = 0
-            if vectorized {
-                var sum = SIMD16<Float>()
-                var i = 0
-                while i < d {
-                    let a = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<Float>.self)
-                    let b = UnsafeRawPointer(query.baseAddress! + i).loadUnaligned(as: SIMD16<Float>.self)
-                    sum += a * b
-                    i += 16
-                }
-                dot = sum.sum()
-            } else {
-                for i in 0..<d { dot += base[i] * query[i] }
-            }
-            best.offer(dot, row: row, person: personOfTemplate[row])
-        }
+        for row in range { best.offer(dot(rows, row: row, query), row: row, person: personOfTemplate[row]) }
         return best
+    }
+
+    private func dot(_ rows: UnsafeBufferPointer<Float>, row: Int, _ query: UnsafeBufferPointer<Float>) -> Float {
+        let d = dimension
+        let base = rows.baseAddress! + row * d
+        guard d % 16 == 0 else { return (0..<d).reduce(0) { $0 + base[$1] * query[$1] } }
+        var sum = SIMD16<Float>()
+        var i = 0
+        while i < d {
+            let a = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<Float>.self)
+            let b = UnsafeRawPointer(query.baseAddress! + i).loadUnaligned(as: SIMD16<Float>.self)
+            sum += a * b
+            i += 16
+        }
+        return sum.sum()
     }
 }

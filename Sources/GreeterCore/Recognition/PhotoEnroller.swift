@@ -16,7 +16,8 @@ public struct PhotoEnroller: Sendable {
 
         /// Part of the cache fingerprint: a change here invalidates cached per-photo results.
         public var fingerprint: String {
-            "min\(minFaceSize)-max\(maxImagePixels)-\(aligner.method.rawValue)\(aligner.margin)-"
+            "min\(minFaceSize)-max\(maxImagePixels)-\(aligner.method.rawValue)\(aligner.margin)"
+                + (aligner.averagesMirror ? "-mirror-" : "-")
                 + augmentations.map(\.kind).joined(separator: ",")
         }
     }
@@ -56,17 +57,24 @@ public struct PhotoEnroller: Sendable {
                 return .failure(EnrolmentProblem("the face is \(side) px, smaller than gallery.min_face_size "
                     + "(\(settings.minFaceSize) px): use a closer or larger photo"))
             }
-            var chips = [try settings.aligner.chip(from: image, face: main)]
-            var kinds = ["photo"]
-            for augmentation in settings.augmentations {
-                chips.append(try augmentation.apply(to: image, face: main, aligner: settings.aligner))
-                kinds.append(augmentation.kind)
-            }
-            let embeddings = try analyzer.embedder.embed(chips)
-            return .success(zip(kinds, embeddings).map { Template(kind: $0, embedding: $1) })
+            return .success(try templates(of: image, face: main))
         } catch {
             return .failure(EnrolmentProblem("cannot analyse the photo: \(error)"))
         }
+    }
+}
+
+extension PhotoEnroller {
+    /// The templates of one face of a decoded photo: its chip ("photo"), then one per augmentation.
+    public func templates(of image: Image, face: DetectedFace) throws -> [Template] {
+        var chips = [try settings.aligner.chip(from: image, face: face)]
+        var kinds = [Template.photoKind]
+        for augmentation in settings.augmentations {
+            chips.append(try augmentation.apply(to: image, face: face, aligner: settings.aligner))
+            kinds.append(augmentation.kind)
+        }
+        let embeddings = try analyzer.embedder.embed(chips, averagingMirror: settings.aligner.averagesMirror)
+        return zip(kinds, embeddings).map { Template(kind: $0, embedding: $1) }
     }
 }
 

@@ -11,10 +11,15 @@ public struct FaceAligner: Sendable, Equatable {
     public var method: Method
     /// Crop margin, as a fraction of the box's side, shared between the two sides.
     public var margin: Float
+    /// Embed each chip together with its mirror image and average the two (the "flip test"): the embedding no
+    /// longer depends on which side of the face is better lit or nearer the camera (`eval masked` and `eval pairs`
+    /// measure the gain), for twice the embedding work.
+    public var averagesMirror: Bool
 
-    public init(method: Method = .crop, margin: Float = 0.2) {
+    public init(method: Method = .crop, margin: Float = 0.2, averagesMirror: Bool = true) {
         self.method = method
         self.margin = margin
+        self.averagesMirror = averagesMirror
     }
 
     public func chip(from image: Image, face: DetectedFace) throws -> Image {

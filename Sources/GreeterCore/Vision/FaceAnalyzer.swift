@@ -20,7 +20,7 @@ public final class FaceAnalyzer: Sendable {
                         detectionSide: Int = 1280) throws -> [Face] {
         let faces = try detectScaled(image, settings: detection, longSide: detectionSide)
         let chips = try faces.map { try aligner.chip(from: image, face: $0) }
-        return zip(faces, try embedder.embed(chips)).map { Face(detection: $0, embedding: $1) }
+        return zip(faces, try embedder.embed(chips, averagingMirror: aligner.averagesMirror)).map { Face(detection: $0, embedding: $1) }
     }
 
     public func detectScaled(_ image: Image, settings: FaceDetector.Settings, longSide: Int) throws -> [DetectedFace] {

@@ -11,8 +11,27 @@ public final class FaceDetector: Sendable {
         /// Ratio between pyramid levels.
         public var scaleFactor: Float
 
-        public init(minFaceSize: Int = 60, thresholds: [Float] = [0.6, 0.7, 0.7], scaleFactor: Float = 0.709) {
+        /// What is done with near misses; nil: nothing.
+        public var nearMiss: NearMiss?
+
+        public init(minFaceSize: Int = 60, thresholds: [Float] = [0.6, 0.7, 0.7], scaleFactor: Float = 0.709,
+                    nearMiss: NearMiss? = NearMiss()) {
             self.minFaceSize = minFaceSize; self.thresholds = thresholds; self.scaleFactor = scaleFactor
+            self.nearMiss = nearMiss
+        }
+    }
+
+    /// A candidate that R- and O-net scored at least `refine` and `output` but under the thresholds, with
+    /// landmarks that form a plausible face. Masks hide the nose and mouth those stages look for: a masked face
+    /// often passes at one pyramid scale and fails at the next, or only O-net (the strongest stage) is sure of it.
+    public struct NearMiss: Sendable, Equatable {
+        public var refine: Float
+        public var output: Float
+        /// O-net score at which a near miss is a face even when its second look finds nothing.
+        public var sure: Float
+
+        public init(refine: Float = 0.4, output: Float = 0.5, sure: Float = 0.95) {
+            self.refine = refine; self.output = output; self.sure = sure
         }
     }
 
@@ -34,23 +53,67 @@ public final class FaceDetector: Sendable {
 
     /// Faces in `image`, strongest first.
     public func detect(_ image: Image, settings: Settings = Settings()) throws -> [DetectedFace] {
-        var boxes = try proposals(image, settings)
-        boxes = try refine(image, boxes, threshold: settings.thresholds[1])
-        return try output(image, boxes, threshold: settings.thresholds[2])
+        let found = try cascade(image, scales: Self.pyramid(width: image.width, height: image.height, settings: settings),
+                                settings: settings)
+        var faces = found.faces
+        for miss in found.nearMisses where !faces.contains(where: { $0.intersectionOverUnion(miss) > 0.3 }) {
+            // Only the near miss itself is confirmed: the rest of its surroundings had their look already.
+            let seen = try secondLook(image, at: miss, settings: settings)
+                .filter { $0.intersectionOverUnion(miss) > 0.3 && $0.hasPlausibleLandmarks }
+            // A near miss inside a face is a part of it (an eye and the mask's edge), not another face.
+            if seen.isEmpty, let sure = settings.nearMiss?.sure, miss.score >= sure,
+               !faces.contains(where: { $0.intersection(miss) > 0.5 * min($0.area, miss.area) }) {
+                faces.append(miss)
+            }
+            faces += seen.filter { found in !faces.contains { $0.intersection(found) > 0.5 * min($0.area, found.area) } }
+        }
+        return Candidate.nonMaximumSuppression(faces, threshold: 0.7, overlap: .minimum).map(\.face)
+    }
+
+    /// The three stages over the given pyramid scales: faces that pass `thresholds`, and near misses.
+    private func cascade(_ image: Image, scales: [Float], settings: Settings) throws
+        -> (faces: [Candidate], nearMisses: [Candidate]) {
+        let boxes = try proposals(image, scales: scales, threshold: settings.thresholds[0])
+        let refined = try refine(image, boxes, threshold: min(settings.thresholds[1], settings.nearMiss?.refine ?? 1))
+        return try output(image, refined, settings)
+    }
+
+    /// Side of the square a near miss's surroundings are searched in, with the face about half of it: a fixed
+    /// size, so the P-nets of a second look come from the cache.
+    static let secondLookSide = 96
+
+    /// Searches the surroundings of a near miss again, at five scales that step between the pyramid's, for a face
+    /// that passes the normal thresholds. The scores it needs are the usual ones, so this adds few false faces,
+    /// and it costs a fraction of a pyramid level, only when there is a near miss.
+    private func secondLook(_ image: Image, at miss: Candidate, settings: Settings) throws -> [Candidate] {
+        let side = max(miss.x2 - miss.x1, miss.y2 - miss.y1) + 1
+        let (x, y) = (Int(((miss.x1 + miss.x2) / 2 - side).rounded()), Int(((miss.y1 + miss.y2) / 2 - side).rounded()))
+        let target = Self.secondLookSide
+        let region = try image.cropped(x: x, y: y, cropWidth: Int(2 * side), cropHeight: Int(2 * side),
+                                       toWidth: target, height: target,
+                                       interpolation: 2 * side > Float(target) ? .area : .linear)
+        // Faces from 1.4 to 0.7 times the near miss's side, in steps of √0.709 (half a pyramid step).
+        let face = Float(target) / 2
+        let scales = [1.4, 1.18, 0.99, 0.83, 0.7].map { 12 / (face * $0) }
+        var strict = settings
+        strict.nearMiss = nil
+        strict.thresholds[2] = max(settings.thresholds[2], settings.nearMiss?.sure ?? 0)
+        let factor = 2 * side / Float(target)
+        return try cascade(region, scales: scales, settings: strict).faces
+            .map { $0.mapped(scale: factor, dx: Float(x), dy: Float(y)) }
     }
 
     // MARK: Stage 1: P-net over the pyramid
 
-    private func proposals(_ image: Image, _ settings: Settings) throws -> [Candidate] {
+    private func proposals(_ image: Image, scales: [Float], threshold: Float) throws -> [Candidate] {
         var all: [Candidate] = []
-        for scale in Self.pyramid(width: image.width, height: image.height, settings: settings) {
+        for scale in scales {
             let width = Int((Float(image.width) * scale).rounded(.up))
             let height = Int((Float(image.height) * scale).rounded(.up))
             let scaled = try image.resized(width: width, height: height)
             let outputs = try pnet(width: width, height: height)
                 .forward(MTCNNInput.blob([scaled]), shape: [1, width, height, 3], outputs: ["conv2d_4", "softmax"])
-            let found = Self.candidates(regression: outputs[0], scores: outputs[1], scale: scale,
-                                        threshold: settings.thresholds[0])
+            let found = Self.candidates(regression: outputs[0], scores: outputs[1], scale: scale, threshold: threshold)
             all += Candidate.nonMaximumSuppression(found, threshold: 0.5, overlap: .union)
         }
         all = Candidate.nonMaximumSuppression(all, threshold: 0.7, overlap: .union)
@@ -118,6 +181,7 @@ public final class FaceDetector: Sendable {
         for (index, box) in boxes.enumerated() where outputs[1].values[index * 2 + 1] > threshold {
             var refined = box
             refined.score = outputs[1].values[index * 2 + 1]
+            refined.refineScore = refined.score
             refined.regression = Array(outputs[0].values[index * 4..<index * 4 + 4])
             kept.append(refined)
         }
@@ -127,22 +191,32 @@ public final class FaceDetector: Sendable {
 
     // MARK: Stage 3: O-net
 
-    private func output(_ image: Image, _ boxes: [Candidate], threshold: Float) throws -> [DetectedFace] {
-        guard !boxes.isEmpty else { return [] }
+    /// Faces that pass the thresholds (R-net's score carried from stage 2), after non-maximum suppression, and
+    /// near misses.
+    private func output(_ image: Image, _ boxes: [Candidate], _ settings: Settings) throws
+        -> (faces: [Candidate], nearMisses: [Candidate]) {
+        guard !boxes.isEmpty else { return ([], []) }
         let boxes = boxes.map { $0.truncated() }
         let crops = try boxes.map { try $0.crop(of: image, side: 48) }
         let outputs = try onet.forward(MTCNNInput.blob(crops), shape: [crops.count, 48, 48, 3],
                                        outputs: ["dense_5", "dense_6", "softmax_2"])
-        var kept: [Candidate] = []
-        for (index, box) in boxes.enumerated() where outputs[2].values[index * 2 + 1] > threshold {
+        var (faces, nearMisses): ([Candidate], [Candidate]) = ([], [])
+        for (index, box) in boxes.enumerated() {
             var face = box
             face.score = outputs[2].values[index * 2 + 1]
+            let passes = box.refineScore > settings.thresholds[1] && face.score > settings.thresholds[2]
+            let near = settings.nearMiss.map { box.refineScore > $0.refine && face.score > $0.output } ?? false
+            guard passes || near else { continue }
             face.regression = Array(outputs[0].values[index * 4..<index * 4 + 4])
             let points = outputs[1].values[index * 10..<index * 10 + 10].map { $0 }
             let (w, h) = (box.x2 - box.x1 + 1, box.y2 - box.y1 + 1)
             face.landmarks = (0..<5).map { Point(x: w * points[$0] + box.x1 - 1, y: h * points[$0 + 5] + box.y1 - 1) }
-            kept.append(face.regressed(inclusive: true))
+            if passes {
+                faces.append(face.regressed(inclusive: true))
+            } else if face.hasPlausibleLandmarks {
+                nearMisses.append(face.regressed(inclusive: true))
+            }
         }
-        return Candidate.nonMaximumSuppression(kept, threshold: 0.7, overlap: .minimum).map { $0.face }
+        return (Candidate.nonMaximumSuppression(faces, threshold: 0.7, overlap: .minimum), nearMisses)
     }
 }

@@ -29,6 +29,23 @@ extension Image {
         }
     }
 
+    /// Left and right swapped.
+    public func mirrored() -> Image {
+        var flipped = pixels
+        let row = width * 3
+        pixels.withUnsafeBufferPointer { src in
+            flipped.withUnsafeMutableBufferPointer { dst in
+                for y in 0..<height {
+                    for x in 0..<width {
+                        let (from, to) = (y * row + x * 3, y * row + (width - 1 - x) * 3)
+                        dst[to] = src[from]; dst[to + 1] = src[from + 1]; dst[to + 2] = src[from + 2]
+                    }
+                }
+            }
+        }
+        return Image(width: width, height: height, pixels: flipped)
+    }
+
     /// Warps by the 2×3 affine `matrix` (row-major) that maps this image's coordinates to the output's.
     public func warped(by matrix: [Double], width: Int, height: Int) throws -> Image {
         precondition(matrix.count == 6, "an affine matrix has 6 entries")

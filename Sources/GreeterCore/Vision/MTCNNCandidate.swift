@@ -2,6 +2,8 @@
 struct Candidate {
     var x1: Float, y1: Float, x2: Float, y2: Float
     var score: Float
+    /// R-net's score, kept for O-net's decision.
+    var refineScore: Float = 0
     /// Box regression offsets (dx1, dy1, dx2, dy2), relative to the box size.
     var regression: [Float]
     var landmarks: [Point] = []
@@ -48,6 +50,50 @@ struct Candidate {
                                  interpolation: .area)
     }
 
+    /// Whether the five landmarks (eyes, nose, mouth corners) sit where a face's would in this box, upright or
+    /// turned: what lets a candidate that R- or O-net scored low (a masked face) through.
+    var hasPlausibleLandmarks: Bool {
+        guard landmarks.count == 5 else { return false }
+        let side = x2 - x1 + 1
+        let (left, right, nose) = (landmarks[0], landmarks[1], landmarks[2])
+        let eyes = Point(x: right.x - left.x, y: right.y - left.y)
+        let distance = (eyes.x * eyes.x + eyes.y * eyes.y).squareRoot()
+        guard distance > 0 else { return false }
+        let (across, down) = (Point(x: eyes.x / distance, y: eyes.y / distance), Point(x: -eyes.y / distance, y: eyes.x / distance))
+        let middle = Point(x: (left.x + right.x) / 2, y: (left.y + right.y) / 2)
+        // Face-frame coordinates in eye distances: x along the eyes, y down the face from their midpoint.
+        func frame(_ p: Point) -> (x: Float, y: Float) {
+            let (dx, dy) = (p.x - middle.x, p.y - middle.y)
+            return ((dx * across.x + dy * across.y) / distance, (dx * down.x + dy * down.y) / distance)
+        }
+        let (n, ml, mr) = (frame(nose), frame(landmarks[3]), frame(landmarks[4]))
+        let mouth = (x: (ml.x + mr.x) / 2, y: (ml.y + mr.y) / 2)
+        return (0.25...0.65).contains(distance / side) && abs(eyes.y) <= 0.6 * abs(eyes.x) && eyes.x > 0
+            && (0.25...1.0).contains(n.y) && abs(n.x) <= 0.6
+            && (0.7...1.6).contains(mouth.y) && mouth.y > n.y + 0.15 && abs(mouth.x) <= 0.6
+            && (0.45...1.4).contains(mr.x - ml.x)
+            && (middle.y - y1) / side < 0.6
+    }
+
+    /// The candidate of an image that was cut out at (dx, dy) and scaled by 1 / `scale`, in the original's pixels.
+    func mapped(scale: Float, dx: Float, dy: Float) -> Candidate {
+        var moved = self
+        (moved.x1, moved.y1, moved.x2, moved.y2) = (x1 * scale + dx, y1 * scale + dy, x2 * scale + dx, y2 * scale + dy)
+        moved.landmarks = landmarks.map { Point(x: $0.x * scale + dx, y: $0.y * scale + dy) }
+        return moved
+    }
+
+    func intersection(_ other: Candidate) -> Float {
+        let w = max(0, min(x2, other.x2) - max(x1, other.x1) + 1)
+        let h = max(0, min(y2, other.y2) - max(y1, other.y1) + 1)
+        return w * h
+    }
+
+    func intersectionOverUnion(_ other: Candidate) -> Float {
+        let inter = intersection(other)
+        return inter / (area + other.area - inter)
+    }
+
     var face: DetectedFace {
         let left = max(0, x1), top = max(0, y1)
         let points = landmarks.count == 5 ? landmarks : Array(repeating: Point(x: 0, y: 0), count: 5)
@@ -66,9 +112,7 @@ struct Candidate {
         while let best = remaining.first {
             kept.append(best)
             remaining = remaining.dropFirst().filter { other in
-                let w = max(0, min(best.x2, other.x2) - max(best.x1, other.x1) + 1)
-                let h = max(0, min(best.y2, other.y2) - max(best.y1, other.y1) + 1)
-                let inter = w * h
+                let inter = best.intersection(other)
                 let denominator = overlap == .union ? best.area + other.area - inter : min(best.area, other.area)
                 return inter / denominator <= threshold
             }
