@@ -36,7 +36,7 @@ struct EvalPairsCommand: ParsableCommand {
         let analyzer = try common.analyzer(config)
         let all = try LFWPairs.read(pairs, images: images, fileExtension: ext)
         let chosen = all.enumerated().filter { $0.offset % max(every, 1) == 0 }.map(\.element)
-        let probe = ProbeEmbedder(analyzer: analyzer, detection: FaceDetector.Settings(minFaceSize: 20),
+        let probe = ProbeEmbedder(analyzer: analyzer, detection: config.photoDetectorSettings,
                                   aligner: config.aligner)
         var bar = ProgressBar("embedding", json: common.json)
         let result = try PairsEvaluation.run(chosen, probe: probe, threshold: Float(config.recognition.threshold)) {
@@ -88,7 +88,7 @@ struct EvalIdentifyCommand: ParsableCommand {
         let report = try GalleryLoader(common: common, config: config, directory: gallery, cache: nil, noCache: false)
             .load(analyzer: analyzer)
         let files = try GalleryFiles.list(probes).filter { !$0.topLevel && $0.isImage }
-        let probe = ProbeEmbedder(analyzer: analyzer, detection: FaceDetector.Settings(minFaceSize: 20),
+        let probe = ProbeEmbedder(analyzer: analyzer, detection: config.photoDetectorSettings,
                                   aligner: config.aligner)
         var bar = ProgressBar("identifying", json: common.json)
         let result = try IdentificationReport.run(

@@ -43,7 +43,7 @@ struct EvalMaskedCommand: ParsableCommand {
         let dataset = try MFR2Dataset(directory: mfr2)
         var enrolment = config.gallerySettings.enrolment
         enrolment.augmentations = try chosenAugmentations()
-        let probe = ProbeEmbedder(analyzer: analyzer, detection: FaceDetector.Settings(minFaceSize: 20),
+        let probe = ProbeEmbedder(analyzer: analyzer, detection: config.photoDetectorSettings,
                                   aligner: config.aligner)
         let evaluation = MaskedEvaluation(probe: probe, enroller: PhotoEnroller(analyzer: analyzer, settings: enrolment),
                                           matcher: config.matcherSettings)

@@ -6,6 +6,13 @@ extension Config {
                               nearMiss: detection.secondLook ? FaceDetector.NearMiss() : nil)
     }
 
+    /// For evaluation photos: the configured detector, down to faces of 20 px as enrolment looks at photos.
+    public var photoDetectorSettings: FaceDetector.Settings {
+        var settings = detectorSettings
+        settings.minFaceSize = 20
+        return settings
+    }
+
     public var aligner: FaceAligner {
         FaceAligner(method: recognition.alignment == .crop ? .crop : .similarity,
                     averagesMirror: recognition.averageMirror)
