@@ -68,11 +68,13 @@ final class Daemon: Sendable {
         let (greetingLog, logProblem) = GreetingLog.load(stateDirectory: config.state.directory)
         if let logProblem { logger.warning("starting with no greeting history: \(logProblem)") }
         gallery = GalleryKeeper(config: config, analyzer: analyzer, logger: logger)
+        // Enrolling new photos takes a while on a small CPU (six embeddings each): say so, or it looks hung.
+        logger.info("models loaded from \(models.directory); reading the gallery \(config.gallery.directory)")
         let report = try gallery.rescan()
         pipeline = DoorPipeline(analyzer: analyzer, speaker: speaker, matcher: report.matcher,
                                 settings: try PipelineSettings(config), greetingLog: greetingLog, logger: logger)
         capture = CaptureLoop()
-        logger.info("\("models from \(models.directory); gallery \(config.gallery.directory): \(report.people.count) people, ")\("\(report.matcher.templateCount) templates; speech \(config.speech.output), voice \(config.speech.voice)")")
+        logger.info("\("gallery \(config.gallery.directory): \(report.people.count) people, ")\("\(report.matcher.templateCount) templates; speech \(config.speech.output), voice \(config.speech.voice)")")
     }
 
     private func begin() {

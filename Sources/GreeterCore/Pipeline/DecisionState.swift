@@ -46,6 +46,9 @@ struct DecisionState {
         return wanted
     }
 
+    /// Whether a face queued for embedding is still worth it: its track may have been named or ended meanwhile.
+    func stillWanted(_ track: TrackID) -> Bool { tracker.isOpen(track) }
+
     /// One recognition of a track's face; a decision goes to the policy.
     mutating func vote(_ track: TrackID, match: Matcher.Match, at moment: GreetingPolicy.Moment) -> [GreetingEvent] {
         guard var box = boxes[track], let first = firstSeen[track] else { return [] } // the track ended meanwhile

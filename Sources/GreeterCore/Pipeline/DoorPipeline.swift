@@ -126,15 +126,18 @@ public final class DoorPipeline: Sendable {
 
     private func embed(_ job: EmbedJob) {
         let current = settings.withLock { $0 }
+        // A job waits while the one before it runs; on a slow CPU that one may have named the track already.
+        let faces = decisions.sync { job.faces.filter { state.stillWanted($0.track) } }
+        guard !faces.isEmpty else { return }
         do {
-            let chips = try job.faces.map { try current.aligner.chip(from: job.image, face: $0.face) }
+            let chips = try faces.map { try current.aligner.chip(from: job.image, face: $0.face) }
             let embeddings = try analyzer.embedder.embed(chips, averagingMirror: current.aligner.averagesMirror)
             let gallery = matcher.withLock { $0 }
             let matches = embeddings.map { gallery.match($0, settings: current.matcher) }
             stats.withLock { $0.facesEmbedded += chips.count }
             decisions.async { [self] in
                 let moment = Self.moment()
-                for (item, match) in zip(job.faces, matches) {
+                for (item, match) in zip(faces, matches) {
                     logger.debug("track \(item.track): \(match.name ?? match.verdict.rawValue)",
                                  metadata: ["distance": "\(match.best.map { $0.distance.formatted } ?? "-")"])
                     handle(state.vote(item.track, match: match, at: moment))

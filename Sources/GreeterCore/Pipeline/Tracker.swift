@@ -110,6 +110,11 @@ public struct Tracker: Sendable {
         return moved || grew
     }
 
+    /// Whether the track still exists and has no name yet: only then is an embedding of it still of use.
+    public func isOpen(_ id: TrackID) -> Bool {
+        tracks[id].map { !$0.decided } ?? false
+    }
+
     /// Records that the track's current face was embedded at `time`.
     public mutating func markEmbedded(_ id: TrackID, time: Double) {
         guard let box = tracks[id]?.face.box else { return }
