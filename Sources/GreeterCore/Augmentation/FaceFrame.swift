@@ -50,7 +50,3 @@ public struct FaceFrame: Sendable {
         return Point(x: origin.x + x * across.x + y * down.x, y: origin.y + x * across.y + y * down.y)
     }
 }
-
-extension Comparable {
-    func clamped(to range: ClosedRange<Self>) -> Self { min(max(self, range.lowerBound), range.upperBound) }
-}
