@@ -74,6 +74,8 @@ public enum EmbeddingStore {
                 let file = try HDF5File.create(temporary)
                 try write(photos, modelFingerprint: modelFingerprint, embeddingDimension: embeddingDimension, into: file)
                 try file.close()
+                // HDF5 creates files by the umask; embeddings of faces are nobody else's business.
+                guard chmod(temporary, 0o600) == 0 else { throw systemError(temporary, "chmod 0600") }
                 try synchronize(temporary, directory: false)
                 guard rename(temporary, path) == 0 else { throw systemError(temporary, "rename to \(path)") }
             } catch {

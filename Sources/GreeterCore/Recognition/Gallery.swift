@@ -22,6 +22,10 @@ public struct GalleryReport: Sendable {
     public let embedded: Int
     /// Problems with the cache file: reported, never fatal (the gallery is then embedded again).
     public let cacheWarnings: [String]
+    /// Photos still being written or changed too recently to read: a later scan looks at them again.
+    public let unsettled: [String]
+    /// Each person's main face (the first photo's "photo" template), to tell when it changes.
+    public let faces: [String: [Float]]
 }
 
 /// The gallery folder: one photo per person, the file name is the name. Owned by one queue at a time; a scan
@@ -33,6 +37,14 @@ public final class Gallery {
         public var duplicateDistance: Float = 0.6
         public init() {}
     }
+
+    /// The daemon reads a changed file once it has not changed for this long (and its writer has closed it).
+    public static let settleSeconds = 0.5
+    /// A long first enrolment saves the cache at least this often, so a crash loses little of it.
+    static let checkpointSeconds = 5.0
+
+    /// A scan ended by `shouldStop`, after saving what it had.
+    public struct Stopped: Error {}
 
     public let directory: String
     private let analyzer: FaceAnalyzer
@@ -58,8 +70,14 @@ public final class Gallery {
         }
     }
 
-    /// Looks at every file; `progress(done, total)` is called as photos are processed.
-    public func scan(progress: (Int, Int) -> Void = { _, _ in }) throws -> GalleryReport {
+    /// Looks at every file; `progress(done, total)` is called as photos are processed. Files in `beingWritten`
+    /// (a writer has them open) or modified in the last `settle` seconds are left for a later scan (the daemon's
+    /// watch; a one-off listing reads everything). A scan that
+    /// embeds for long saves the cache every few seconds and then calls `checkpoint(done, total)`; between photos
+    /// it asks `shouldStop` and, if so, saves and throws `Stopped`.
+    public func scan(settle: Double = 0, beingWritten: Set<String> = [], progress: (Int, Int) -> Void = { _, _ in },
+                     checkpoint: (Int, Int) -> Void = { _, _ in },
+                     shouldStop: () -> Bool = { false }) throws -> GalleryReport {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder), isFolder.boolValue else {
             throw EnrolmentProblem("gallery folder \(directory) does not exist")
@@ -68,20 +86,35 @@ public final class Gallery {
         var rejections: [GalleryReport.Rejection] = []
         var photos: [(entry: GalleryFiles.Entry, photo: CachedPhoto)] = []
         var fresh: [String: CachedPhoto] = [:]
+        var unsettled: [String] = []
         var embedded = 0
+        var lastSave = MonotonicClock.now()
         let enroller = PhotoEnroller(analyzer: analyzer, settings: settings.enrolment)
         for (index, entry) in entries.enumerated() {
             defer { progress(index + 1, entries.count) }
+            if shouldStop() {
+                saveCache(cache.merging(fresh) { $1 })
+                throw Stopped()
+            }
             guard entry.isImage else {
                 rejections.append(.init(file: entry.path, reason: "not an image file name (."
                     + "\((entry.path as NSString).pathExtension)); photos are "
                     + GalleryFiles.imageExtensions.sorted().map { "." + $0 }.joined(separator: " ")))
                 continue
             }
-            switch load(entry, enroller: enroller, embedded: &embedded) {
-            case .failure(let problem):
+            let before = embedded
+            let loaded = load(entry, enroller: enroller, embedded: &embedded,
+                              settle: beingWritten.contains(entry.path) ? .infinity : settle)
+            switch loaded {
+            case .problem(let problem):
                 rejections.append(.init(file: entry.path, reason: problem.description))
-            case .success(let photo):
+            case .unsettled:
+                unsettled.append(entry.path)
+                // Until the new version can be read, the old one (if any) stays.
+                guard let old = cache[entry.path] else { continue }
+                fresh[entry.path] = old
+                if old.rejection == nil { photos.append((entry, old)) }
+            case .photo(let photo):
                 fresh[entry.path] = photo
                 if let reason = photo.rejection {
                     rejections.append(.init(file: entry.path, reason: reason))
@@ -89,34 +122,55 @@ public final class Gallery {
                     photos.append((entry, photo))
                 }
             }
+            if embedded > before, MonotonicClock.now() - lastSave >= Self.checkpointSeconds {
+                saveCache(cache.merging(fresh) { $1 })
+                lastSave = MonotonicClock.now()
+                checkpoint(index + 1, entries.count)
+            }
         }
         if fresh != cache { saveCache(fresh) }
         cache = fresh
         let (accepted, conflicts) = crossCheck(photos)
-        return report(accepted, rejections: rejections + conflicts, embedded: embedded)
+        return report(accepted, rejections: rejections + conflicts, embedded: embedded, unsettled: unsettled)
     }
 
-    /// The cached result when the file is unchanged, or a fresh enrolment.
-    private func load(_ entry: GalleryFiles.Entry, enroller: PhotoEnroller,
-                      embedded: inout Int) -> Result<CachedPhoto, EnrolmentProblem> {
+    private enum Loaded {
+        case photo(CachedPhoto)
+        case problem(EnrolmentProblem)
+        /// Being written, or changed a moment ago: not read yet.
+        case unsettled
+    }
+
+    /// The cached result when the file is unchanged, or a fresh enrolment. Only regular files are opened; a
+    /// changed one only once it is `settle` seconds old.
+    private func load(_ entry: GalleryFiles.Entry, enroller: PhotoEnroller, embedded: inout Int,
+                      settle: Double) -> Loaded {
         let path = (directory as NSString).appendingPathComponent(entry.path)
         var info = stat()
         guard stat(path, &info) == 0 else {
-            return .failure(EnrolmentProblem("cannot read: \(String(cString: strerror(errno)).lowercased())"))
+            return .problem(EnrolmentProblem("cannot read: \(String(cString: strerror(errno)).lowercased())"))
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            return .problem(EnrolmentProblem("\(FileBytes.fileKind(info.st_mode)), not a regular file"))
         }
         let size = Int64(info.st_size)
         let mtime = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
         if let cached = cache[entry.path], cached.size == size, cached.mtimeNanoseconds == mtime, cached.name == entry.name {
-            return .success(cached)
+            return .photo(cached)
         }
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let age = Double(Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec) - mtime) / 1e9
+        // A time in the future (a skewed clock, touch -d) is not "a moment ago".
+        if settle == .infinity || (0..<settle).contains(age) { return .unsettled }
         let bytes: [UInt8]
         do { bytes = try FileBytes.read(path) } catch {
-            return .failure(EnrolmentProblem("cannot read: \(String(cString: strerror(error.code)).lowercased())"))
+            return .problem(EnrolmentProblem("cannot read: \(error.reason)"))
         }
         let digest = SHA256.hexDigest(of: bytes)
         if var cached = cache[entry.path], cached.sha256 == digest, cached.name == entry.name {
             (cached.size, cached.mtimeNanoseconds) = (size, mtime)
-            return .success(cached)
+            return .photo(cached)
         }
         embedded += 1
         var photo = CachedPhoto(path: entry.path, name: entry.name, size: size, mtimeNanoseconds: mtime,
@@ -125,7 +179,7 @@ public final class Gallery {
         case .success(let templates): photo.templates = templates
         case .failure(let problem): photo.rejection = problem.description
         }
-        return .success(photo)
+        return .photo(photo)
     }
 
     /// Refuses photos that clash with others: a second top-level file for one name, and a face that is already
@@ -164,7 +218,7 @@ public final class Gallery {
     }
 
     private func report(_ accepted: [(entry: GalleryFiles.Entry, photo: CachedPhoto)],
-                        rejections: [GalleryReport.Rejection], embedded: Int) -> GalleryReport {
+                        rejections: [GalleryReport.Rejection], embedded: Int, unsettled: [String]) -> GalleryReport {
         var byName: [String: [CachedPhoto]] = [:]
         for item in accepted { byName[item.entry.name, default: []].append(item.photo) }
         let people = byName.keys.sorted().map { name in
@@ -175,16 +229,21 @@ public final class Gallery {
         let templates = accepted.flatMap { item in
             item.photo.templates.map { (name: item.entry.name, kind: $0.kind, embedding: $0.embedding) }
         }
+        var faces: [String: [Float]] = [:]
+        for name in byName.keys {
+            let first = byName[name]!.min { $0.path < $1.path }
+            faces[name] = first?.templates.first { $0.kind == Template.photoKind }?.embedding
+        }
         return GalleryReport(directory: directory, people: people,
                              rejections: rejections.sorted { $0.file < $1.file },
-                             matcher: Matcher(templates: templates), embedded: embedded, cacheWarnings: warnings)
+                             matcher: Matcher(templates: templates), embedded: embedded, cacheWarnings: warnings,
+                             unsettled: unsettled, faces: faces)
     }
 
     private func saveCache(_ photos: [String: CachedPhoto]) {
         guard let cachePath else { return }
         do {
-            try FileManager.default.createDirectory(atPath: (cachePath as NSString).deletingLastPathComponent,
-                                                    withIntermediateDirectories: true)
+            try PrivateDirectory.create((cachePath as NSString).deletingLastPathComponent)
             try EmbeddingStore.write(photos.values.sorted { $0.path < $1.path }, modelFingerprint: fingerprint,
                                      embeddingDimension: FaceEmbedder.dimension, to: cachePath)
         } catch {

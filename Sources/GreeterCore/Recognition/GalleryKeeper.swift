@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Logging
 
 /// The daemon's hold on the gallery folder: scans it (cache in the state directory), watches it with inotify,
@@ -23,9 +24,14 @@ public final class GalleryKeeper {
                 cachePath: "\(config.state.directory)/embeddings.h5")
     }
 
-    /// Scans the folder and logs the differences from the previous scan.
-    public func rescan() throws -> GalleryReport {
-        let report = try gallery.scan()
+    /// Scans the folder and logs the differences from the previous scan. Photos the watcher sees being written
+    /// are left for later; `progress` is called after each photo, `checkpoint(done, total)` after each save of a
+    /// long enrolment, and `stop` between photos (true: `Gallery.Stopped` is thrown).
+    public func rescan(stop: () -> Bool = { false }, progress: () -> Void = {},
+                       checkpoint: (Int, Int) -> Void = { _, _ in }) throws -> GalleryReport {
+        let report = try gallery.scan(settle: Gallery.settleSeconds, beingWritten: watcher?.beingWritten() ?? [],
+                                      progress: { _, _ in progress() },
+                                      checkpoint: checkpoint, shouldStop: stop)
         logChanges(from: last, to: report)
         last = report
         return report
@@ -60,7 +66,12 @@ public final class GalleryKeeper {
     private func logChanges(from old: GalleryReport?, to new: GalleryReport) {
         let before = Dictionary(uniqueKeysWithValues: (old?.people ?? []).map { ($0.name, $0) })
         let after = Dictionary(uniqueKeysWithValues: new.people.map { ($0.name, $0) })
-        for person in new.people where before[person.name] != person {
+        // A photo replaced under the same name leaves the person's files and template kinds as they were: the face
+        // itself is compared, or another person's photo under a known name would pass unnoticed.
+        for person in new.people where before[person.name] != person || old?.faces[person.name] != new.faces[person.name] {
+            if let previous = old?.faces[person.name], let now = new.faces[person.name], previous != now {
+                logger.notice("photo of \(person.name) changed: now \(String(format: "%.2f", l2Distance(previous, now))) from the previous face")
+            }
             logger.notice("enrolled \(person.name) from \(person.files.joined(separator: ", ")) (\(person.templates.count) templates)")
         }
         for person in old?.people ?? [] where after[person.name] == nil {

@@ -92,6 +92,18 @@ public final class GalleryWatcher: Sendable {
         }
     }
 
+    /// Photos being written now (modified and not yet closed), relative to the directory; events queued so far
+    /// are read first, so a file that a scan about to start will list is counted. A file modified without an open
+    /// (truncate(2)) never reports its close, so one unmodified for `writerSilence` seconds no longer counts.
+    public func beingWritten(writerSilence: Double = 30) -> Set<String> {
+        state.withLock { state in
+            guard state.reader != nil else { return [] }
+            state.drainEvents()
+            let now = MonotonicClock.now()
+            return Set(state.writing.filter { now - $0.value < writerSilence }.keys)
+        }
+    }
+
     /// Stops watching and drops changes not yet delivered. Called on `queue`, no `onChange` follows.
     public func stop() {
         state.withLock { state in
@@ -131,8 +143,10 @@ private struct WatchState {
     /// Watch descriptor → watched folder relative to `directory`: "" for the gallery itself, or a person's.
     var folders: [Int32: String] = [:]
     var pending = GalleryChange()
+    /// Files modified and not yet closed, with the time of their last modification: still being written.
+    var writing: [String: Double] = [:]
 
-    private static let photoEvents = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE)
+    private static let photoEvents = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_MODIFY)
         | UInt32(IN_ONLYDIR) | UInt32(IN_EXCL_UNLINK)
     /// The root also needs IN_CREATE to see new person folders, and its own deletion or move.
     private static let rootEvents = photoEvents | UInt32(IN_CREATE | IN_DELETE_SELF | IN_MOVE_SELF)
@@ -202,11 +216,16 @@ private struct WatchState {
             } else if event.has(IN_DELETE) || event.has(IN_MOVED_FROM) {
                 unwatch(path)
                 pending.markFolderRemoved(path)
+                writing = writing.filter { !$0.key.hasPrefix(path + "/") }
             }
         } else if event.has(IN_CLOSE_WRITE) || event.has(IN_MOVED_TO) {
+            writing[path] = nil
             pending.markReady(path)
         } else if event.has(IN_DELETE) || event.has(IN_MOVED_FROM) {
+            writing[path] = nil
             pending.markRemoved(path)
+        } else if event.has(IN_MODIFY) {
+            writing[path] = MonotonicClock.now()
         }
     }
 

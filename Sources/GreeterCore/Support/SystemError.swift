@@ -6,12 +6,24 @@ public struct SystemError: Error, Equatable, CustomStringConvertible {
     /// What was attempted, naming the path or object involved.
     public let action: String
     public let code: Int32
+    /// Why, when the errno text would not say it (a FIFO where a photo was expected is not "Invalid argument").
+    private let explanation: String?
 
     /// `code` defaults to the current `errno`, so construct it right after the failing call.
     public init(_ action: String, code: Int32 = errno) {
         self.action = action
         self.code = code
+        explanation = nil
     }
 
-    public var description: String { "\(action): \(String(cString: strerror(code)))" }
+    public init(_ action: String, code: Int32, reason: String) {
+        self.action = action
+        self.code = code
+        explanation = reason
+    }
+
+    /// The cause alone, in lower case, for messages that already name the file.
+    public var reason: String { explanation ?? String(cString: strerror(code)).lowercased() }
+
+    public var description: String { "\(action): \(explanation ?? String(cString: strerror(code)))" }
 }

@@ -21,6 +21,10 @@ public enum ImageFile {
                     + "\(maxPixels) pixels (a decompression bomb, or a photo to scale down)")
             }
         }
+        guard ImageHeader.isComplete(bytes, format: header.format) else {
+            throw Problem(description: "truncated \(header.format.rawValue): the file ends before the image does "
+                + "(cut short, or still being written)")
+        }
         var decoded = cvb_pixels()
         let status = bytes.withUnsafeBufferPointer { cvb_decode_image($0.baseAddress, $0.count, &decoded) }
         guard status == 0 else {
@@ -39,7 +43,7 @@ public enum ImageFile {
     public static func read(_ path: String, maxPixels: Int = 40_000_000) throws -> Image {
         let bytes: [UInt8]
         do { bytes = try FileBytes.read(path) } catch {
-            throw Problem(description: String(cString: strerror(error.code)).lowercased())
+            throw Problem(description: error.reason)
         }
         return try decode(bytes, maxPixels: maxPixels)
     }
