@@ -43,6 +43,11 @@ func printJSON(_ value: some Encodable) throws {
     FileHandle.standardOutput.write(try encoder.encode(value) + Data("\n".utf8))
 }
 
+/// One line on stderr: a problem with one input of a batch that goes on.
+func printError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
 /// A failure to report as one line and exit 1, without a stack trace.
 struct Failure: Error, CustomStringConvertible {
     let description: String

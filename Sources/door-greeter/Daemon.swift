@@ -18,7 +18,13 @@ final class Daemon: Sendable {
         var statsFile: String?
     }
 
-    private let control = DispatchQueue(label: "door-greeter.control")
+    /// A first enrolment's progress step extends the start timeout by this much (microseconds).
+    private static let startExtension = 120_000_000
+    /// A gallery scan that has not finished a photo for this long is stuck (on a hung network file system, say):
+    /// the watchdog stops pinging. One photo takes a second or two.
+    private static let galleryStall = 120.0
+
+    private let control: DispatchQueue
     /// Embedding new photos takes a while: it runs here, never on `control`, which the watchdog timer shares.
     private let galleryQueue = DispatchQueue(label: "door-greeter.gallery")
     private let logger: Logger
@@ -30,75 +36,105 @@ final class Daemon: Sendable {
     private let pipeline: DoorPipeline
     private let capture: CaptureLoop
     private let started = MonotonicClock.now()
+    /// When the gallery scan running now last finished a photo (nil: no scan running), for the watchdog.
+    private let galleryProgress = Mutex<Double?>(nil)
+    /// Set when the daemon stops: a running gallery scan ends after its current photo.
+    private let galleryStopping = Atomic(false)
     // Touched only on `galleryQueue`.
     private nonisolated(unsafe) var gallery: GalleryKeeper
+    private nonisolated(unsafe) var settledRescanPending = false
     // Touched only on `control`.
     private nonisolated(unsafe) var config: Config
     private nonisolated(unsafe) var cameraMissing = false
-    private nonisolated(unsafe) var signals: SignalHandler?
+    private nonisolated(unsafe) var announcedReady = false
     private nonisolated(unsafe) var watchdog: DispatchSourceTimer?
     private nonisolated(unsafe) var stopping = false
 
-    /// Loads everything, then signals READY; throws (exit 1 with the message) when it cannot start.
-    static func start(configPath: String?, overrides: Overrides) throws {
+    /// Loads everything, then signals READY; throws when it cannot start, `Gallery.Stopped` when a stop signal
+    /// ended the start-up (a clean exit, not a failure). Signals are handled from before the
+    /// models load: a stop ends the start-up after the current photo (progress saved), a reload is applied once
+    /// started.
+    static func start(configPath: String?, overrides: Overrides, logger: Logger) throws {
+        let control = DispatchQueue(label: "door-greeter.control")
+        let router = SignalRouter(logger: logger)
+        router.handler = SignalHandler.install(
+            queue: control, onReload: { router.reload() }, onStop: { router.stop(signal: $0) })
         var config = try configPath.map { try Config.load(path: $0) } ?? Config()
         overrides.apply(to: &config)
-        LoggingSystem.bootstrap { JournalLogHandler(label: $0) }
-        var logger = Logger(label: "door-greeter")
+        var logger = logger
         logger.logLevel = Logger.Level(config.log.level)
-        let daemon = try Daemon(config: config, configPath: configPath, overrides: overrides, logger: logger)
-        // Installed from this thread: the handler waits for `control` to register its sources.
-        daemon.signals = SignalHandler.install(
-            queue: daemon.control, onReload: { daemon.control.async { daemon.reload() } },
-            onStop: { signal in daemon.control.async { daemon.stop(reason: "signal \(signal)") } })
-        daemon.control.async { daemon.begin() }
+        logger.info("starting: loading the models")
+        let daemon = try Daemon(config: config, configPath: configPath, overrides: overrides, logger: logger,
+                                control: control, isStopping: { router.stopRequested })
+        control.async {
+            daemon.begin()
+            router.attach(daemon)
+        }
     }
 
-    private init(config: Config, configPath: String?, overrides: Overrides, logger: Logger) throws {
+    private init(config: Config, configPath: String?, overrides: Overrides, logger: Logger, control: DispatchQueue,
+                 isStopping: @escaping @Sendable () -> Bool) throws {
         self.config = config
         self.configPath = configPath
         self.overrides = overrides
         self.logger = logger
+        self.control = control
         notifier = try SystemdNotifier.fromEnvironment()
         setVisionThreads(config.detection.threads)
         let models = try ModelFiles(directory: config.models.directory)
         analyzer = try FaceAnalyzer(models: models)
         speaker = try EspeakSpeaker(settings: config.speech)
-        try FileManager.default.createDirectory(atPath: config.state.directory, withIntermediateDirectories: true)
+        try PrivateDirectory.create(config.state.directory)
         let (greetingLog, logProblem) = GreetingLog.load(stateDirectory: config.state.directory)
         if let logProblem { logger.warning("starting with no greeting history: \(logProblem)") }
         gallery = GalleryKeeper(config: config, analyzer: analyzer, logger: logger)
         // Enrolling new photos takes a while on a small CPU (six embeddings each): say so, or it looks hung.
         logger.info("models loaded from \(models.directory); reading the gallery \(config.gallery.directory)")
-        let report = try gallery.rescan()
+        let notifier = self.notifier
+        let report = try gallery.rescan(stop: isStopping, checkpoint: { [logger] done, total in
+            // A first enrolment of hundreds of photos outlasts the unit's start timeout: each saved step
+            // extends it and says how far it got.
+            logger.info("enrolling the gallery: \(done) of \(total) photos looked at, saved so far")
+            try? notifier.notify("STATUS=enrolled \(done)/\(total)\nEXTEND_TIMEOUT_USEC=\(Self.startExtension)")
+        })
         pipeline = DoorPipeline(analyzer: analyzer, speaker: speaker, matcher: report.matcher,
                                 settings: try PipelineSettings(config), greetingLog: greetingLog, logger: logger)
         capture = CaptureLoop()
         logger.info("\("gallery \(config.gallery.directory): \(report.people.count) people, ")\("\(report.matcher.templateCount) templates; speech \(config.speech.output), voice \(config.speech.voice)")")
+        if !report.unsettled.isEmpty { scheduleSettledRescan() }
     }
 
     private func begin() {
+        dispatchPrecondition(condition: .onQueue(control))
         galleryQueue.async { [self] in gallery.watch(queue: galleryQueue) { [self] in galleryChanged() } }
         startCapture(config)
         startWatchdog()
     }
 
-    /// READY=1 goes out with the first frame: models, gallery and camera are all up then.
+    /// READY=1 goes out with the first frame: models, gallery and camera are all up then. Once: a looped file's
+    /// next pass or a camera's return is not a new start.
     private func firstFrame() {
+        dispatchPrecondition(condition: .onQueue(control))
         if cameraMissing {
             cameraMissing = false
+            notify { try $0.status("camera is here: \(describeSource(config))") }
             return logger.notice("camera is here: \(describeSource(config))")
         }
+        guard !announcedReady else { return }
+        announcedReady = true
         notify { try $0.ready() }
         logger.notice("ready: \(describeSource(config))")
     }
 
     /// Without its camera the daemon is still ready (recognising nothing) and says what it waits for.
     private func cameraUnavailable(_ reason: String) {
+        dispatchPrecondition(condition: .onQueue(control))
         logger.error("\(reason); waiting for it")
         guard !cameraMissing else { return }
         cameraMissing = true
         notify { try $0.status("waiting for the camera: \(reason)") }
+        guard !announcedReady else { return }
+        announcedReady = true
         notify { try $0.ready() }
     }
 
@@ -110,7 +146,7 @@ final class Daemon: Sendable {
         let open: @Sendable () throws -> any FrameSource
         if let path = overrides.source {
             let realTime = overrides.realTime
-            open = { try FileSource(path: path, realTime: realTime) }
+            open = { try FileSource(path: path, realTime: realTime) { logger.warning("skipping frame \($0)") } }
         } else {
             let camera = config.camera
             let generation = capture.nextGeneration
@@ -128,7 +164,8 @@ final class Daemon: Sendable {
                     } catch {
                         if !reported { control.async { self.cameraUnavailable("\(error)") } }
                         reported = true
-                        usleep(1_000_000)
+                        // Polled often: each look is the capture side's sign of life for the watchdog.
+                        for _ in 0..<20 where capture.isRunning(generation) { usleep(50_000) }
                     }
                 }
                 throw CameraError.lost(path: camera.device, reason: "stopped while waiting for the camera")
@@ -157,6 +194,7 @@ final class Daemon: Sendable {
     private func sourceEnded(_ end: CaptureLoop.End) {
         switch end {
         case .finished where overrides.loop:
+            logger.info("end of \(overrides.source ?? "source"): playing it again")
             startCapture(config)
         case .finished:
             stop(reason: "end of \(overrides.source ?? "source")")
@@ -170,16 +208,35 @@ final class Daemon: Sendable {
 
     /// Rescans the gallery; called on `galleryQueue`.
     private func galleryChanged() {
+        dispatchPrecondition(condition: .onQueue(galleryQueue))
+        galleryProgress.withLock { $0 = MonotonicClock.now() }
+        defer { galleryProgress.withLock { $0 = nil } }
         do {
-            pipeline.replaceGallery(try gallery.rescan().matcher)
+            let report = try gallery.rescan(stop: { [self] in galleryStopping.load(ordering: .relaxed) },
+                                            progress: { [self] in galleryProgress.withLock { $0 = MonotonicClock.now() } })
+            pipeline.replaceGallery(report.matcher)
+            if !report.unsettled.isEmpty { scheduleSettledRescan() }
+        } catch is Gallery.Stopped {
+            return
         } catch {
             logger.error("gallery: \(error)")
         }
     }
 
+    /// Photos still being written are read once they have settled, even if no other event comes.
+    private func scheduleSettledRescan() {
+        guard !settledRescanPending else { return }
+        settledRescanPending = true
+        galleryQueue.asyncAfter(deadline: .now() + Gallery.settleSeconds) { [self] in
+            settledRescanPending = false
+            galleryChanged()
+        }
+    }
+
     // MARK: Reload and stop
 
-    private func reload() {
+    func reload() {
+        dispatchPrecondition(condition: .onQueue(control))
         guard !stopping else { return }
         notify { try $0.reloading() }
         defer { notify { try $0.ready() } }
@@ -214,16 +271,28 @@ final class Daemon: Sendable {
         logger.notice("reloaded \(configPath)")
     }
 
-    private func stop(reason: String, code: Int32 = 0) {
+    /// Stops the sources of work first (capture, gallery scan), then lets the pipeline finish what it holds, so
+    /// nothing is running when the process exits: a native stage cut off by exit() logs errors.
+    func stop(reason: String, code: Int32 = 0) {
+        dispatchPrecondition(condition: .onQueue(control))
         guard !stopping else { return }
         stopping = true
         notify { try $0.stopping() }
         logger.notice("stopping: \(reason)")
-        capture.stop()
-        pipeline.finish(timeout: 1.5)
+        watchdog?.cancel()
+        galleryStopping.store(true, ordering: .relaxed)
+        capture.stop(waitingUpTo: 2)
+        let galleryIdle = DispatchSemaphore(value: 0)
+        galleryQueue.async { [self] in
+            gallery.stopWatching()
+            galleryIdle.signal()
+        }
+        if galleryIdle.wait(timeout: .now() + 5) == .timedOut { logger.warning("the gallery scan did not stop in 5 s") }
+        pipeline.finish(timeout: 5)
         let stats = pipeline.statistics
         logger.info("\("frames \(stats.framesCaptured) captured, \(stats.framesDetected) detected, ")\("\(stats.framesStatic) static, \(stats.framesDropped) dropped; \(stats.facesEmbedded) faces embedded; \(stats.greetings) greetings")")
         if let file = overrides.statsFile { writeStats(stats, to: file) }
+        NativeOutput.finish()
         exit(code)
     }
 
@@ -257,6 +326,9 @@ final class Daemon: Sendable {
             guard pipeline.isHealthy(limit: stall), capture.secondsSinceTick < stall else {
                 return logger.warning("pipeline stalled: not pinging the watchdog")
             }
+            if let since = galleryProgress.withLock({ $0 }), MonotonicClock.now() - since > Self.galleryStall {
+                return logger.warning("gallery scan stuck on one photo for \(Int(MonotonicClock.now() - since)) s: not pinging the watchdog")
+            }
             notify { try $0.watchdog() }
         }
         timer.resume()
@@ -265,6 +337,46 @@ final class Daemon: Sendable {
 
     private func notify(_ message: (SystemdNotifier) throws -> Void) {
         do { try message(notifier) } catch { logger.warning("sd_notify: \(error)") }
+    }
+}
+
+/// Where signals go: to the daemon once it runs; before that a stop ends the start-up and a reload waits for it.
+/// Everything but `stopRequested` runs on the control queue, where the signal handler delivers.
+final class SignalRouter: Sendable {
+    private struct State {
+        var daemon: Daemon?
+        var stop: Int32?
+        var reload = false
+    }
+
+    private let state = Mutex(State())
+    private let logger: Logger
+    /// Kept for the life of the process: dropping it would cancel the signal sources.
+    nonisolated(unsafe) var handler: SignalHandler?
+
+    init(logger: Logger) { self.logger = logger }
+
+    var stopRequested: Bool { state.withLock { $0.stop != nil } }
+
+    func stop(signal: Int32) {
+        if let daemon = state.withLock({ $0.daemon }) { return daemon.stop(reason: "signal \(signal)") }
+        logger.notice("stopping: signal \(signal), while starting (after the photo being enrolled, which is saved)")
+        state.withLock { $0.stop = signal }
+    }
+
+    func reload() {
+        if let daemon = state.withLock({ $0.daemon }) { return daemon.reload() }
+        logger.notice("reload (SIGHUP) while starting: the config is read again once started")
+        state.withLock { $0.reload = true }
+    }
+
+    /// The daemon has begun: signals go to it now, and one that came during the start-up is acted on.
+    func attach(_ daemon: Daemon) {
+        let (stop, reload) = state.withLock { state in
+            state.daemon = daemon
+            return (state.stop, state.reload)
+        }
+        if let stop { daemon.stop(reason: "signal \(stop)") } else if reload { daemon.reload() }
     }
 }
 

@@ -43,9 +43,17 @@ struct EvalPairsCommand: ParsableCommand {
             bar.update($0, $1)
         }
         let report = result.report
-        let atFAR = VerificationReport.point(atFalseAcceptRate: far, result.distances, chosen.map(\.samePerson))
+        let atFAR = VerificationReport.point(atFalseAcceptRate: far, result.distances, result.pairs.map(\.samePerson))
+        // Named on stderr and counted, never fatal: one missing file must not cost the whole measurement.
+        for (photo, reason) in result.unreadable { printError("\(photo): \(reason): its pairs are left out") }
         if common.json {
-            return try printJSON(PairsJSON(report: report, atChosenFAR: atFAR, detectorMisses: result.detectorMisses))
+            return try printJSON(PairsJSON(report: report, atChosenFAR: atFAR, detectorMisses: result.detectorMisses,
+                                           unreadable: result.unreadable.map(\.photo),
+                                           pairsLeftOut: chosen.count - result.pairs.count))
+        }
+        if result.pairs.count < chosen.count {
+            print("\(chosen.count - result.pairs.count) of \(chosen.count) pairs left out: "
+                + "\(result.unreadable.count) photos could not be read")
         }
         print(String(format: "%d pairs: accuracy %.2f %% ± %.2f (10-fold), best threshold %.3f",
                      report.pairs, report.meanAccuracy * 100, report.accuracyStandardDeviation * 100, report.bestThreshold))
@@ -66,6 +74,8 @@ struct EvalPairsCommand: ParsableCommand {
         let report: VerificationReport
         let atChosenFAR: VerificationReport.Point
         let detectorMisses: [String]
+        let unreadable: [String]
+        let pairsLeftOut: Int
     }
 }
 

@@ -56,7 +56,21 @@ struct RunCommand: ParsableCommand {
                                          statsFile: statsJson)
         let configPath = FileManager.default.fileExists(atPath: config) || config != CommonOptions.defaultConfig
             ? config : nil
-        try Daemon.start(configPath: configPath, overrides: overrides)
+        // Native libraries' lines on stderr get a priority too; the log handler writes to the real stderr.
+        let logFD = NativeOutput.capture()
+        LoggingSystem.bootstrap { JournalLogHandler(label: $0, fd: logFD) }
+        let logger = Logger(label: "door-greeter")
+        do {
+            try Daemon.start(configPath: configPath, overrides: overrides, logger: logger)
+        } catch is Gallery.Stopped {
+            NativeOutput.finish()
+            return
+        } catch {
+            // Through the journal handler, so `journalctl -p warning` shows why the service did not start.
+            logger.error("cannot start: \(String(describing: error).replacingOccurrences(of: "\n", with: "; "))")
+            NativeOutput.finish()
+            throw ExitCode.failure
+        }
         dispatchMain()
     }
 }

@@ -16,5 +16,9 @@ import Testing
         #expect(status == 0, "exit status after SIGTERM\n\(daemon.logTail)", sourceLocation: sourceLocation)
         #expect(seconds < 5, "took \(seconds) s to exit after SIGTERM", sourceLocation: sourceLocation)
         #expect(daemon.log.contains { $0.contains("stopping: signal \(SIGTERM)") }, sourceLocation: sourceLocation)
+        // Nothing fails on the way out: no stage is still running when the process exits.
+        let stopping = daemon.log.lastIndex { $0.contains("stopping: ") } ?? 0
+        let errors = daemon.log[stopping...].filter { $0.hasPrefix("<0>") || $0.hasPrefix("<1>") || $0.hasPrefix("<2>") || $0.hasPrefix("<3>") }
+        #expect(errors.isEmpty, "error lines after the stop began: \(errors)", sourceLocation: sourceLocation)
     }
 }

@@ -12,22 +12,28 @@ final class DaemonUnderTest {
     var logFile: String { directory + "/stderr.log" }
     private let process = Process()
 
-    /// Waits give up after this long. It only keeps a broken daemon from hanging the suite; nothing is asserted
-    /// about speed.
+    /// Waits give up after this long without progress (a new log line): it only keeps a broken daemon from hanging
+    /// the suite, and a loaded machine that is slow but busy is given the time it needs. Nothing is asserted about
+    /// speed.
     static let patience: Double = 120
+    /// However busy the log, no wait lasts longer than this (a daemon logging the same line forever).
+    static let longestWait: Double = 900
 
     /// Starts the daemon with the example photos named in `photos` (file names) in its gallery and returns once
-    /// it logged "ready". `config` nil: all defaults (`--config /dev/null`). `loop`: replay the clip until
-    /// stopped. `environment`: extra variables. `watchdogPIDIsOwn`: start through a shell that sets
-    /// WATCHDOG_PID to its own pid and then execs the daemon, which keeps that pid, as systemd does.
+    /// it logged a line containing `until`. `config` nil: all defaults (`--config /dev/null`).
+    /// `loop`: replay the clip until stopped. `camera`: no `--source`, the config's camera. `environment`: extra
+    /// variables. `watchdogPIDIsOwn`: start through a shell that sets WATCHDOG_PID to its own pid and then execs
+    /// the daemon, which keeps that pid, as systemd does. `prepare` gets the gallery folder before the start.
     static func start(
-        photos: [String], config: String?, loop: Bool, environment: [String: String] = [:],
-        watchdogPIDIsOwn: Bool = false, sourceLocation: SourceLocation = #_sourceLocation
+        photos: [String], config: String?, loop: Bool, camera: Bool = false, environment: [String: String] = [:],
+        watchdogPIDIsOwn: Bool = false, until: String = "door-greeter: ready: ",
+        sourceLocation: SourceLocation = #_sourceLocation, prepare: (String) throws -> Void = { _ in }
     ) async throws -> DaemonUnderTest {
         let daemon = try DaemonUnderTest(photos: photos, config: config)
-        try daemon.launch(loop: loop, environment: environment, watchdogPIDIsOwn: watchdogPIDIsOwn)
-        try await daemon.waitForLine("the daemon to log \"ready\"", sourceLocation: sourceLocation) {
-            $0.contains("door-greeter: ready: ")
+        try prepare(daemon.gallery)
+        try daemon.launch(loop: loop, camera: camera, environment: environment, watchdogPIDIsOwn: watchdogPIDIsOwn)
+        try await daemon.waitForLine("the daemon to log \"\(until)\"", sourceLocation: sourceLocation) {
+            $0.contains(until)
         }
         return daemon
     }
@@ -47,14 +53,14 @@ final class DaemonUnderTest {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    private func launch(loop: Bool, environment: [String: String], watchdogPIDIsOwn: Bool) throws {
+    private func launch(loop: Bool, camera: Bool, environment: [String: String], watchdogPIDIsOwn: Bool) throws {
         let binary = try TestPaths.daemon()
         var arguments = [
             "run", "--config", FileManager.default.fileExists(atPath: configFile) ? configFile : "/dev/null",
             "--models", try TestPaths.required(TestPaths.models),
-            "--source", try TestPaths.required(TestPaths.hamiltonClip),
             "--speech", "wav:\(wavDirectory)", "--gallery", gallery, "--state-dir", state,
         ]
+        if !camera { arguments += ["--source", try TestPaths.required(TestPaths.hamiltonClip)] }
         if loop { arguments.append("--loop") }
         if watchdogPIDIsOwn {
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -90,6 +96,41 @@ final class DaemonUnderTest {
     }
 
     var isRunning: Bool { process.isRunning }
+
+    /// kill -9, as a power cut or the OOM killer would, and waits for it to be gone.
+    func killAndWait() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    static func makeFIFO(_ path: String) throws {
+        try #require(mkfifo(path, 0o644) == 0, "mkfifo \(path): \(String(cString: strerror(errno)))")
+    }
+
+    /// The permission bits of a file or folder.
+    static func mode(of path: String) throws -> mode_t {
+        var info = stat()
+        try #require(stat(path, &info) == 0, "stat \(path): \(String(cString: strerror(errno)))")
+        return info.st_mode & 0o7777
+    }
+
+    static func fileSize(_ path: String) -> Int? {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : nil
+    }
+
+    /// Rows in an embedding cache's /photos, read by h5py: an outside reader of the HDF5 file.
+    static func cachedPhotoCount(_ path: String) throws -> Int {
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        python.arguments = ["-c", "import h5py, sys; print(len(h5py.File(sys.argv[1], 'r')['photos/path']))", path]
+        let pipe = Pipe()
+        python.standardOutput = pipe
+        try python.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        python.waitUntilExit()
+        return try #require(Int(output.trimmingCharacters(in: .whitespacesAndNewlines)), "h5py on \(path): \(output)")
+    }
 
     // MARK: Watching it
 
@@ -129,9 +170,14 @@ final class DaemonUnderTest {
     func waitFor<T>(
         _ what: String, sourceLocation: SourceLocation = #_sourceLocation, _ found: () -> T?
     ) async throws -> T {
-        let deadline = Date().addingTimeInterval(Self.patience)
-        while Date() < deadline {
+        var deadline = Date().addingTimeInterval(Self.patience)
+        let cap = Date().addingTimeInterval(Self.longestWait)
+        var logSize = 0
+        while Date() < min(deadline, cap) {
             if let value = found() { return value }
+            if let size = Self.fileSize(logFile), size != logSize {
+                (logSize, deadline) = (size, Date().addingTimeInterval(Self.patience))
+            }
             if !process.isRunning {
                 if let value = found() { return value }
                 Issue.record("daemon exited (\(exitDescription)) before \(what)\n\(logTail)", sourceLocation: sourceLocation)
@@ -139,7 +185,7 @@ final class DaemonUnderTest {
             }
             try await Task.sleep(for: .milliseconds(50))
         }
-        Issue.record("gave up after \(Int(Self.patience)) s waiting for \(what)\n\(logTail)", sourceLocation: sourceLocation)
+        Issue.record("gave up waiting for \(what) (\(Int(Self.patience)) s without a new log line, or \(Int(Self.longestWait)) s)\n\(logTail)", sourceLocation: sourceLocation)
         throw CancellationError()
     }
 

@@ -87,7 +87,8 @@ import Testing
         ("[recognition]\nthreshold = 2.5", "recognition.threshold", "2.5", ["out of range", "a number in 0...2"]),
         ("[detection]\nscale_factor = nan", "detection.scale_factor", "nan", ["out of range", "0.5...0.95"]),
         ("[motion]\nenabled = \"yes\"", "motion.enabled", "\"yes\"", ["wrong type", "true or false"]),
-        ("[speech]\nvoice = 5", "speech.voice", "5", ["wrong type", "a string"]),
+        ("[speech]\nvoice = 5", "speech.voice", "5", ["wrong type", "an eSpeak NG voice"]),
+        ("[speech]\nvoice = \"no-such-voice\"", "speech.voice", "\"no-such-voice\"", ["no such voice", "espeak-ng --voices"]),
         (
             "[recognition]\nalignment = \"affine\"", "recognition.alignment", "\"affine\"",
             ["unknown choice", "one of \"crop\", \"similarity\""]

@@ -22,6 +22,11 @@ import GreeterCore
         return SystemTestSupport.readAll(readEnd).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     }
 
+    @Test func controlCharactersFromOutsideAreShownEscaped() {
+        let output = lines(style: .journal) { $0.warning("refused gallery photo Esc\u{1B}[31mRED\u{07}.jpg\ttab\u{9B}") }
+        #expect(output == ["<4>capture: refused gallery photo Esc\\u{1B}[31mRED\\u{7}.jpg\ttab\\u{9B}", ""])
+    }
+
     @Test func journalLinesCarryTheSyslogPriorityAndNoTime() {
         let output = lines(style: .journal) { logger in
             logger.trace("t")

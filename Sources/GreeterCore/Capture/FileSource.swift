@@ -13,12 +13,16 @@ public final class FileSource: FrameSource {
     private var index = 0
     private var start: Double?
     private var lastSize = 0
+    private let onBadFrame: (String) -> Void
 
     public struct Problem: Error, CustomStringConvertible, Sendable { public let description: String }
 
-    /// `fps` applies to an image folder (a video has its own rate).
-    public init(path: String, realTime: Bool = true, fps: Double = 30) throws {
+    /// `fps` applies to an image folder (a video has its own rate). An image of the folder that cannot be read
+    /// is skipped and told to `onBadFrame` (its path and why): one bad frame does not end the run.
+    public init(path: String, realTime: Bool = true, fps: Double = 30,
+                onBadFrame: @escaping (String) -> Void = { _ in }) throws {
         self.realTime = realTime
+        self.onBadFrame = onBadFrame
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
             throw Problem(description: "source \(path) does not exist")
@@ -80,10 +84,13 @@ public final class FileSource: FrameSource {
             }
             return Image(width: Int(width), height: Int(height), pixels: pixels)
         }
-        guard index < images.count else { return nil }
-        do { return try ImageFile.read(images[index]) } catch {
-            throw Problem(description: "\(images[index]): \(error)")
+        while index < images.count {
+            do { return try ImageFile.read(images[index]) } catch {
+                onBadFrame("\(images[index]): \(error)")
+                index += 1
+            }
         }
+        return nil
     }
 
     public func close() {

@@ -93,7 +93,9 @@ extension Config {
         r.string(
             "speech.output", into: &c.speech.output, expected: "\"audio\" or \"wav:/absolute/dir\"",
             invalid: "not a valid output", parse: { try? SpeechOutput(parsing: $0) })
-        r.string("speech.voice", into: &c.speech.voice)
+        r.string(
+            "speech.voice", into: &c.speech.voice, expected: "an eSpeak NG voice (`espeak-ng --voices` lists them)",
+            invalid: "no such voice", parse: { SpeechSettings.isKnownVoice($0) ? $0 : nil })
         r.int("speech.rate", in: 80...450, into: &c.speech.rate)
         r.int("speech.volume", in: 0...200, into: &c.speech.volume)
         r.int("speech.pitch", in: 0...99, into: &c.speech.pitch)

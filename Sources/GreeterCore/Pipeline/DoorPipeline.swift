@@ -94,6 +94,7 @@ public final class DoorPipeline: Sendable {
     public func finish(timeout: Double) {
         let deadline = MonotonicClock.now() + timeout
         _ = detectStage.withLock { $0 }?.drain(timeout: timeout)
+        decisions.sync {}  // the last detection's tracking may still post an embedding job
         _ = embedStage.withLock { $0 }?.drain(timeout: max(0, deadline - MonotonicClock.now()))
         decisions.sync { [self] in
             handle(state.flushAll(now: Self.moment()))

@@ -74,6 +74,15 @@ final class EspeakEngine: Sendable {
         sampleRate = Int(espeak_ng_GetSampleRate())
     }
 
+    /// Whether eSpeak NG has a voice by this name. Selecting it is the only sure test (names, languages and
+    /// variants such as `en+f3` are all accepted); the next synthesis selects its own voice again.
+    func hasVoice(_ name: String) -> Bool {
+        state.withLock { state in
+            state.prosody = nil
+            return espeak_ng_SetVoiceByName(name) == ENS_OK
+        }
+    }
+
     /// Gets eSpeak NG ready for `settings` without speaking, so a bad voice or an impossible output change is
     /// reported when settings are applied rather than at the next greeting.
     func prepare(_ settings: SpeechSettings) throws(SpeechError) {

@@ -24,6 +24,13 @@ public struct SpeechSettings: Sendable, Equatable {
         self.output = output
     }
 
+    /// Whether eSpeak NG knows `voice`, for the config check (`check-config`, start-up, reload); true when eSpeak NG
+    /// itself cannot start, which speaking then reports.
+    public static func isKnownVoice(_ voice: String) -> Bool {
+        guard let engine = try? EspeakEngine.shared.get() else { return true }
+        return engine.hasVoice(voice)
+    }
+
     /// Checks the numbers; whether the voice exists only eSpeak NG can tell, when the settings are applied.
     public func validate() throws(SpeechError) {
         for (key, value, range) in [

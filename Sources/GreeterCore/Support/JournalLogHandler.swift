@@ -94,9 +94,25 @@ public struct JournalLogHandler: LogHandler {
         return "\"\(singleLine(escaped))\""
     }
 
-    /// journald starts a new entry at every newline, so embedded ones are shown escaped.
-    private static func singleLine(_ text: String) -> String {
-        text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).joined(separator: "\\n")
+    /// journald starts a new entry at every newline, so embedded ones are shown escaped; and a terminal obeys
+    /// escape sequences, so other control characters (from file names, say) are shown as `\u{1B}`.
+    static func singleLine(_ text: String) -> String {
+        let joined = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).joined(separator: "\\n")
+        guard joined.unicodeScalars.contains(where: isControl) else { return joined }
+        var escaped = String.UnicodeScalarView()
+        for scalar in joined.unicodeScalars {
+            if isControl(scalar) {
+                escaped.append(contentsOf: "\\u{\(String(scalar.value, radix: 16, uppercase: true))}".unicodeScalars)
+            } else {
+                escaped.append(scalar)
+            }
+        }
+        return String(escaped)
+    }
+
+    /// C0 controls but tab, DEL and C1 controls.
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        (scalar.value < 0x20 && scalar != "\t") || (0x7F...0x9F).contains(scalar.value)
     }
 
     private static func wallClockTime() -> String {
@@ -113,7 +129,7 @@ public struct JournalLogHandler: LogHandler {
 
 /// Writes whole lines with one write(2) each. The lock keeps lines from different threads apart even
 /// when a long line needs more than one write (pipes only guarantee atomicity up to PIPE_BUF bytes).
-private enum LineWriter {
+enum LineWriter {
     private static let lock = Mutex(())
 
     static func write(_ line: String, to fd: Int32) {

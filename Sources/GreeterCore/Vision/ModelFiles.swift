@@ -51,12 +51,11 @@ public struct ModelFiles: Sendable {
             let path = (directory as NSString).appendingPathComponent(model.fileName)
             let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
             guard let size else {
-                throw Problem(description: "model file \(path) is missing; fetch the models with "
-                    + "`scripts/fetch-models \(directory)`")
+                throw Problem(description: "model file \(path) is missing: \(Self.installHint(directory))")
             }
             guard size == model.byteCount else {
                 throw Problem(description: "model file \(path) is \(size) bytes, expected \(model.byteCount) "
-                    + "(corrupt or another version); fetch it again with `scripts/fetch-models \(directory)`")
+                    + "(corrupt or another version): \(Self.installHint(directory))")
             }
         }
         self.directory = directory
@@ -68,8 +67,16 @@ public struct ModelFiles: Sendable {
         for candidate in searchPath where FileManager.default.fileExists(atPath: candidate) {
             return try ModelFiles(directory: candidate)
         }
-        throw Problem(description: "no models in \(searchPath.joined(separator: ", ")); fetch them with "
-            + "`scripts/fetch-models` or name a folder with --models DIR")
+        throw Problem(description: "no models in \(searchPath.joined(separator: ", ")): name their folder with "
+            + "--models DIR or models.directory; installing door-greeter (scripts/install) puts them in "
+            + "/var/lib/door-greeter/models")
+    }
+
+    /// For a service as much as for a checkout: where the files are expected and what puts them there.
+    private static func installHint(_ directory: String) -> String {
+        "door-greeter expects its \(Model.allCases.count) model files in \(directory); installing it (scripts/install, "
+            + "MODELS_FROM=DIR to copy them from a folder) puts them in /var/lib/door-greeter/models, the README's "
+            + "\"Models\" says where they come from"
     }
 
     public func path(of model: Model) -> String {
