@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         // The only code that sees cv::. Links just the five OpenCV modules it uses, not pkg-config's 55.
@@ -38,6 +39,8 @@ let package = Package(
                 "CVisionBridge", "CHDF5", "CEspeakNG", "CV4L2", "CLinuxShims",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
+                // System calls with EINTR retried in one place (FileDescriptor, Errno, FilePath).
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: strict
         ),

@@ -1,4 +1,5 @@
 import Glibc
+import SystemPackage
 import TOMLKit
 
 extension Config {
@@ -135,19 +136,21 @@ extension Config {
         func failure(_ reason: String) -> ConfigError {
             ConfigError(problems: [.init(file: path, message: "cannot read the config file: \(reason)")])
         }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw failure(String(cString: strerror(errno))) }
-        defer { close(fd) }
         var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = read(fd, &chunk, chunk.count)
-            if count == 0 { break }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw failure(String(cString: strerror(errno)))
+        do {
+            let fd = try FileDescriptor.open(FilePath(path), .readOnly, options: .closeOnExec)
+            try fd.closeAfter {
+                var chunk = [UInt8](repeating: 0, count: 65_536)
+                while true {
+                    let count = try chunk.withUnsafeMutableBytes { try fd.read(into: $0) }
+                    if count == 0 { break }
+                    bytes += chunk[..<count]
+                }
             }
-            bytes += chunk[..<count]
+        } catch let error as Errno {
+            throw failure(String(cString: strerror(error.rawValue)))
+        } catch {
+            throw failure("\(error)")
         }
         guard let text = String(validating: bytes, as: UTF8.self) else { throw failure("not UTF-8 text") }
         return text

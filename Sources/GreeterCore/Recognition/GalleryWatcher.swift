@@ -2,6 +2,7 @@ import Dispatch
 import Glibc
 import Logging
 import Synchronization
+import SystemPackage
 
 /// What changed in the gallery during one burst of activity. Paths are relative to the gallery
 /// directory, like `GalleryFiles.Entry.path`: `alice.jpg`, `bob/beach.png`, or a folder `bob`.
@@ -177,9 +178,9 @@ private struct WatchState {
     mutating func drainEvents() {
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { return }
+            // EAGAIN (all read) or a failure: either way nothing more to read now.
+            guard let count = try? buffer.withUnsafeMutableBytes({ try FileDescriptor(rawValue: fd).read(into: $0) }),
+                  count > 0 else { return }
             let events = buffer.withUnsafeBytes { InotifyEvent.parse(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
             for event in events { handle(event) }
         }

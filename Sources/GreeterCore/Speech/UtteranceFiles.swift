@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 
 /// Puts each spoken greeting into the `wav:` directory as `<UTC time>-<words>.wav`, for example
 /// `20261123-110501.123-welcome-alice.wav`: a listing sorts by time, and a file is never replaced.
@@ -50,12 +51,8 @@ struct UtteranceFiles {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw failure() }
         defer { close(fd) }
-        var written = 0
-        while written < bytes.count {
-            let n = bytes[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw removing(path, failure()) }
-            written += n
+        do { _ = try FileDescriptor(rawValue: fd).writeAll(bytes) } catch {
+            throw removing(path, .wavFile(path: path, reason: "\(error)"))
         }
         guard fsync(fd) == 0 else { throw removing(path, failure()) }
     }

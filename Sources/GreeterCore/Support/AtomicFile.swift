@@ -1,4 +1,5 @@
 import Glibc
+import SystemPackage
 
 /// Replaces a file so that a crash or power cut leaves either the old content or the new, never a mix:
 /// write a hidden temporary file beside it, fsync it, rename it over the target, fsync the directory.
@@ -42,15 +43,7 @@ public enum AtomicFile {
     }
 
     private static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws(SystemError) {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw SystemError("cannot write \(path)")
-            }
-            offset += written
-        }
+        _ = try SystemError.attempt("cannot write \(path)") { try FileDescriptor(rawValue: fd).writeAll(bytes) }
     }
 
     /// The rename itself is only durable once the directory entry is on disk.

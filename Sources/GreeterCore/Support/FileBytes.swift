@@ -1,4 +1,5 @@
 import Glibc
+import SystemPackage
 
 /// A whole file read straight into one byte array: Foundation's `Data` and a copy into `[UInt8]` would hold a
 /// 94 MB model twice at start-up.
@@ -7,27 +8,27 @@ public enum FileBytes {
     /// a blocking open(2) of a FIFO waits for a writer forever. So the open does not block (O_NONBLOCK), the
     /// type is checked on the open descriptor, and at most the size fstat gives is read.
     public static func read(_ path: String) throws(SystemError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
-        guard fd >= 0 else { throw SystemError("cannot open \(path)") }
-        defer { close(fd) }
+        let fd = try SystemError.attempt("cannot open \(path)") {
+            try FileDescriptor.open(FilePath(path), .readOnly,
+                                    options: [.closeOnExec, .nonBlocking, FileDescriptor.OpenOptions(rawValue: O_NOCTTY)])
+        }
+        defer { try? fd.close() }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw SystemError("cannot stat \(path)") }
+        guard fstat(fd.rawValue, &info) == 0 else { throw SystemError("cannot stat \(path)") }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
             throw SystemError("cannot read \(path)", code: EINVAL, reason: "\(fileKind(info.st_mode)), not a regular file")
         }
         let size = Int(info.st_size)
-        var failure: Int32?
-        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            count = 0
-            while count < size {
-                let n = Glibc.read(fd, buffer.baseAddress! + count, size - count)
-                if n < 0, errno == EINTR { continue }
-                guard n > 0 else { failure = n < 0 ? errno : EIO; return }
-                count += n
+        return try SystemError.attempt("cannot read \(path)") {
+            try [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+                count = 0
+                while count < size {
+                    let n = try fd.read(into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[count...]))
+                    guard n > 0 else { throw Errno.ioError }  // shorter than fstat said: truncated meanwhile
+                    count += n
+                }
             }
         }
-        if let failure { throw SystemError("cannot read \(path)", code: failure) }
-        return bytes
     }
 
     /// What a non-regular file is, in words for the one line that refuses it.

@@ -1,6 +1,7 @@
 import Glibc
 import Logging
 import Synchronization
+import SystemPackage
 
 /// A swift-log handler for a systemd service: one line per event on stderr, prefixed `<N>` with the
 /// syslog priority (sd-daemon(3)) so journald keeps the level, and no timestamp because journald adds one.
@@ -135,19 +136,8 @@ enum LineWriter {
     static func write(_ line: String, to fd: Int32) {
         let bytes = Array(line.utf8)
         lock.withLock { _ in
-            bytes.withUnsafeBytes { buffer in
-                var offset = 0
-                while offset < buffer.count {
-                    let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                    if written > 0 {
-                        offset += written
-                    } else if written < 0 && errno == EINTR {
-                        continue
-                    } else {
-                        return  // Nowhere left to report a failing log stream; drop the line.
-                    }
-                }
-            }
+            // Nowhere left to report a failing log stream: the line is dropped.
+            _ = try? FileDescriptor(rawValue: fd).writeAll(bytes)
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Synchronization
+import SystemPackage
 
 /// What native libraries (ffmpeg through OpenCV, libpulse, ALSA) write to stderr has no `<N>` priority, so
 /// journald files it at the unit's default level and `journalctl -p warning` hides it. When stderr is not a
@@ -55,9 +56,8 @@ public enum NativeOutput {
         var pending: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
-            let count = read(reader, &chunk, chunk.count)
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 { break }
+            guard let count = try? chunk.withUnsafeMutableBytes({ try FileDescriptor(rawValue: reader).read(into: $0) }),
+                  count > 0 else { break }
             pending += chunk[..<count]
             while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
                 emit(pending[..<newline], to: fd)

@@ -1,4 +1,5 @@
 import Glibc
+import SystemPackage
 
 /// A failed system call, told as what was being done to which file or socket and the errno text,
 /// e.g. "cannot rename /var/lib/door-greeter/.state.json.tmp-x1 to state.json: Permission denied".
@@ -26,4 +27,18 @@ public struct SystemError: Error, Equatable, CustomStringConvertible {
     public var reason: String { explanation ?? String(cString: strerror(code)).lowercased() }
 
     public var description: String { "\(action): \(explanation ?? String(cString: strerror(code)))" }
+}
+
+extension SystemError {
+    /// Runs system calls through swift-system, which retries those EINTR interrupts (the one place that does),
+    /// and names what failed with the errno it gave.
+    static func attempt<T>(_ action: @autoclosure () -> String, _ body: () throws -> T) throws(SystemError) -> T {
+        do {
+            return try body()
+        } catch let error as Errno {
+            throw SystemError(action(), code: error.rawValue)
+        } catch {
+            throw SystemError(action(), code: EIO)
+        }
+    }
 }
