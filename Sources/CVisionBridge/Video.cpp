@@ -124,7 +124,6 @@ double parseRate(const std::string &text) {
 }  // namespace
 
 struct cvb_video {
-    std::string path;
     double fps = 0;
     long frames = -1;
     std::unique_ptr<Child> decoder;
@@ -176,10 +175,11 @@ extern "C" cvb_video *cvb_video_open(const char *path) {
     cvb_video *result = nullptr;
     cvb::guarded("open video", [&] {
         auto video = std::make_unique<cvb_video>();
-        video->path = path;
+        // "file:" so that a name such as "http://..." or "concat:..." is a file name, never a protocol.
+        const std::string file = std::string("file:") + path;
         {
             Child probe({"ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
-                         "stream=r_frame_rate,nb_frames", "-of", "default=noprint_wrappers=1", "--", path}, false);
+                         "stream=r_frame_rate,nb_frames", "-of", "default=noprint_wrappers=1", file}, false);
             std::string output;
             char buffer[4096];
             ssize_t n;
@@ -202,9 +202,11 @@ extern "C" cvb_video *cvb_video_open(const char *path) {
                 video->frames = n > 0 ? n : -1;
             }
         }
+        // passthrough: each decoded frame once, as the file has them (image2pipe would repeat frames to a
+        // constant rate).
         video->decoder = std::make_unique<Child>(
-            std::vector<std::string>{"ffmpeg", "-nostdin", "-v", "error", "-i", path, "-map", "0:v:0",
-                                     "-f", "image2pipe", "-c:v", "ppm", "-pix_fmt", "rgb24", "-"},
+            std::vector<std::string>{"ffmpeg", "-nostdin", "-v", "error", "-i", file, "-map", "0:v:0",
+                                     "-fps_mode", "passthrough", "-f", "image2pipe", "-c:v", "ppm", "-pix_fmt", "rgb24", "-"},
             true);
         fcntl(video->decoder->err, F_SETFL, O_NONBLOCK);
         // Room for a whole frame in the pipe, so ffmpeg decodes the next one while this one is processed.
