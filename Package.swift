@@ -18,14 +18,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
-        // The only code that sees cv::. Links just the five OpenCV modules it uses, not pkg-config's 55.
+        // The only code that sees cv::. Links just the three OpenCV modules it uses, not pkg-config's 55: photos
+        // are decoded by libjpeg-turbo, libpng and libwebp themselves and videos by an ffmpeg child process, so
+        // imgcodecs and videoio (GDAL, GStreamer, FFmpeg, ... ~200 libraries) stay out of the process.
         .target(
             name: "CVisionBridge",
             cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4", "-O2", "-fno-math-errno"])],
             linkerSettings: [
-                .linkedLibrary("opencv_core"), .linkedLibrary("opencv_imgproc"),
-                .linkedLibrary("opencv_imgcodecs"), .linkedLibrary("opencv_dnn"),
-                .linkedLibrary("opencv_videoio"),
+                .linkedLibrary("opencv_core"), .linkedLibrary("opencv_imgproc"), .linkedLibrary("opencv_dnn"),
+                .linkedLibrary("jpeg"), .linkedLibrary("png16"), .linkedLibrary("webp"),
             ]
         ),
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),

@@ -8,9 +8,6 @@
 #include "CVisionBridge.h"
 
 namespace cvb {
-/// Copies a BGR Mat into malloc'd memory that Swift frees with cvb_free, knowing nothing of cv::Mat.
-void exportPixels(const cv::Mat &bgr, cvb_pixels *out);
-
 /// Turns any exception into a return value and a thread-local message.
 void setError(const std::string &message);
 void clearError();

@@ -3,7 +3,6 @@
 
 #include <cstdlib>
 #include <cstring>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 namespace {
@@ -11,33 +10,6 @@ cv::Mat wrap(const uint8_t *pixels, int width, int height, int channels = 3) {
     return cv::Mat(height, width, CV_8UC(channels), const_cast<uint8_t *>(pixels));
 }
 }  // namespace
-
-void cvb::exportPixels(const cv::Mat &bgr, cvb_pixels *out) {
-    const size_t bytes = size_t(bgr.cols) * bgr.rows * 3;
-    auto *data = static_cast<uint8_t *>(std::malloc(bytes));
-    if (!data) throw std::runtime_error("out of memory");
-    cv::Mat dst(bgr.rows, bgr.cols, CV_8UC3, data);
-    bgr.copyTo(dst);
-    *out = {data, bgr.cols, bgr.rows};
-}
-
-extern "C" int cvb_decode_image(const uint8_t *bytes, size_t length, cvb_pixels *out) {
-    return cvb::guarded("decode image", [&] {
-        const cv::Mat encoded(1, int(length), CV_8UC1, const_cast<uint8_t *>(bytes));
-        const cv::Mat image = cv::imdecode(encoded, cv::IMREAD_COLOR);
-        if (image.empty()) throw std::runtime_error("not an image OpenCV can decode");
-        cvb::exportPixels(image, out);
-        return 0;
-    });
-}
-
-extern "C" int cvb_write_image(const char *path, const uint8_t *bgr, int width, int height) {
-    return cvb::guarded("write image", [&] {
-        if (!cv::imwrite(path, wrap(bgr, width, height)))
-            throw std::runtime_error(std::string("cannot write ") + path);
-        return 0;
-    });
-}
 
 extern "C" int cvb_resize(const uint8_t *src, int srcWidth, int srcHeight, int channels, uint8_t *dst,
                           int dstWidth, int dstHeight, int interpolation) {

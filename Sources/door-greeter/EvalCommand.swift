@@ -6,7 +6,7 @@ struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Measure accuracy on labelled photos.",
-        subcommands: [EvalPairsCommand.self, EvalIdentifyCommand.self, EvalMaskedCommand.self])
+        subcommands: [EvalPairsCommand.self, EvalIdentifyCommand.self, EvalMaskedCommand.self, EvalVisitsCommand.self])
 }
 
 struct EvalPairsCommand: ParsableCommand {

@@ -17,7 +17,7 @@ const char *cvb_last_error(void);
 /// Worker threads OpenCV may use for one call (dnn, resize).
 void cvb_set_num_threads(int threads);
 
-/// Pixels that OpenCV allocated (a decoded image or a video frame); release with cvb_free.
+/// Pixels the bridge allocated (a decoded image); release with cvb_free.
 typedef struct {
     uint8_t *data;   ///< width * height * 3 bytes, BGR, rows packed
     int width;
@@ -26,9 +26,10 @@ typedef struct {
 
 void cvb_free(void *pointer);
 
-/// Decodes JPEG, PNG, BMP, WebP, ... from memory into BGR (alpha dropped, 16-bit scaled to 8, EXIF rotation applied).
+/// Decodes JPEG (libjpeg-turbo), PNG (libpng) or WebP (libwebp) from memory into BGR: alpha dropped, 16-bit
+/// scaled to 8, grey and CMYK to colour, a JPEG's EXIF rotation applied. A truncated or corrupt file is an error.
 int cvb_decode_image(const uint8_t *bytes, size_t length, cvb_pixels *out);
-/// Encodes to a file; the format follows the extension.
+/// Encodes to a file: JPEG (quality 95) for .jpg/.jpeg, PNG for .png, an error for any other extension.
 int cvb_write_image(const char *path, const uint8_t *bgr, int width, int height);
 
 enum { CVB_INTER_LINEAR = 1, CVB_INTER_AREA = 3 };
@@ -79,14 +80,14 @@ int cvb_net_forward(cvb_net *net, const float *input, const int *shape, int dims
                     const char *const *names, int count, cvb_tensor *outputs);
 void cvb_tensor_free(cvb_tensor *tensor);
 
-/// A video file read through OpenCV's videoio (FFmpeg backend).
+/// A video file decoded by an `ffmpeg` child process (see Video.cpp for why not in-process).
 typedef struct cvb_video cvb_video;
 
 cvb_video *cvb_video_open(const char *path);
 /// Frames per second the file declares (0 when unknown) and its frame count (-1 when unknown).
 double cvb_video_fps(cvb_video *video);
 long cvb_video_frame_count(cvb_video *video);
-/// 1 with a frame, 0 at the end of the file, -1 on error. The frame's size goes to `width` and `height`; its
+/// 1 with a frame, 0 at the end of the file, -1 on error (ffmpeg's message in cvb_last_error). The frame's size goes to `width` and `height`; its
 /// pixels are copied into `dst` when `capacity` bytes hold them (else call again with a larger buffer: the frame
 /// is kept until the next read), so a frame is copied once, straight into the caller's image.
 int cvb_video_read(cvb_video *video, uint8_t *dst, size_t capacity, int *width, int *height);

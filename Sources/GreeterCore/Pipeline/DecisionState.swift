@@ -7,21 +7,19 @@ struct DecisionState {
     /// Tracks decided "unknown", with when they were last looked at.
     private var unknownSince: [TrackID: Double] = [:]
     private var policy: GreetingPolicy
-    private var votes: Int
-    private var window: Int
+    private var rule: VoteBox.Rule
 
     init(settings: PipelineSettings, log: GreetingLog) {
         tracker = Tracker(settings: settings.tracker)
         policy = GreetingPolicy(settings: settings.greeting, log: log)
-        votes = settings.votes
-        window = settings.window
+        rule = settings.decision
     }
 
     mutating func reconfigure(_ settings: PipelineSettings) {
         tracker.settings = settings.tracker
         policy.reconfigure(settings.greeting)
-        // Tracks already being voted on keep their boxes; new tracks get the new K of N.
-        (votes, window) = (settings.votes, settings.window)
+        // Tracks already being voted on keep their boxes; new tracks get the new rule.
+        rule = settings.decision
     }
 
     /// Associates a frame's detections with tracks; returns the faces worth embedding now.
@@ -30,7 +28,7 @@ struct DecisionState {
         var wanted: [(track: TrackID, face: DetectedFace)] = []
         for tracked in tracker.update(faces: faces, time: time) {
             if tracked.isNew {
-                boxes[tracked.id] = VoteBox(votesNeeded: votes, window: window)
+                boxes[tracked.id] = VoteBox(rule: rule)
                 firstSeen[tracked.id] = tracked.firstSeen
             }
             if tracked.reopened {

@@ -8,7 +8,8 @@ import Synchronization
 /// stage drops stale frames instead of queueing them; state that decides (tracks, votes, the policy) lives on one
 /// serial queue, so it needs no locks.
 public final class DoorPipeline: Sendable {
-    private let analyzer: FaceAnalyzer
+    private let models: any FaceModels
+    private let clock: PipelineClock
     private let speaker: any Speaker
     private let logger: Logger
     private let settings: Mutex<PipelineSettings>
@@ -16,9 +17,9 @@ public final class DoorPipeline: Sendable {
     private let stats = Mutex(PipelineStats())
     private let decisions = DispatchQueue(label: "door-greeter.decide")
     private let speech = DispatchQueue(label: "door-greeter.speech")
-    // Touched only on `decisions`.
-    private nonisolated(unsafe) var state: DecisionState
-    private nonisolated(unsafe) var motion: MotionGate
+    // Touched only on `decisions` (asserted by the accessors below).
+    private nonisolated(unsafe) var confinedState: DecisionState
+    private nonisolated(unsafe) var confinedMotion: MotionGate
     private nonisolated(unsafe) var timer: DispatchSourceTimer?
     private let detectStage: Mutex<LatestMailbox<Frame>?> = Mutex(nil)
     private let embedStage: Mutex<LatestMailbox<EmbedJob>?> = Mutex(nil)
@@ -28,17 +29,33 @@ public final class DoorPipeline: Sendable {
         let faces: [(track: TrackID, face: DetectedFace)]
     }
 
-    public init(analyzer: FaceAnalyzer, speaker: any Speaker, matcher: Matcher, settings: PipelineSettings,
-                greetingLog: GreetingLog, logger: Logger) {
-        self.analyzer = analyzer
+    private var state: DecisionState {
+        _read { dispatchPrecondition(condition: .onQueue(decisions)); yield confinedState }
+        _modify { dispatchPrecondition(condition: .onQueue(decisions)); yield &confinedState }
+    }
+
+    private var motion: MotionGate {
+        _read { dispatchPrecondition(condition: .onQueue(decisions)); yield confinedMotion }
+        _modify { dispatchPrecondition(condition: .onQueue(decisions)); yield &confinedMotion }
+    }
+
+    /// `analyzer` is the real `FaceAnalyzer`, or scripted faces in tests; `clock` is the system's but in tests.
+    public init(analyzer: any FaceModels, speaker: any Speaker, matcher: Matcher, settings: PipelineSettings,
+                greetingLog: GreetingLog, logger: Logger, clock: PipelineClock = .system) {
+        models = analyzer
+        self.clock = clock
         self.speaker = speaker
         self.logger = logger
         self.settings = Mutex(settings)
         self.matcher = Mutex(matcher)
-        state = DecisionState(settings: settings, log: greetingLog)
-        motion = MotionGate(settings: settings.motion)
-        detectStage.withLock { $0 = LatestMailbox(label: "door-greeter.detect") { [unowned self] in self.detect($0) } }
-        embedStage.withLock { $0 = LatestMailbox(label: "door-greeter.embed") { [unowned self] in self.embed($0) } }
+        confinedState = DecisionState(settings: settings, log: greetingLog)
+        confinedMotion = MotionGate(settings: settings.motion)
+        detectStage.withLock {
+            $0 = LatestMailbox(label: "door-greeter.detect", now: clock.monotonic) { [unowned self] in self.detect($0) }
+        }
+        embedStage.withLock {
+            $0 = LatestMailbox(label: "door-greeter.embed", now: clock.monotonic) { [unowned self] in self.embed($0) }
+        }
         let timer = DispatchSource.makeTimerSource(queue: decisions)
         timer.schedule(deadline: .now() + 0.1, repeating: 0.1)
         timer.setEventHandler { [unowned self] in self.tick() }
@@ -84,7 +101,7 @@ public final class DoorPipeline: Sendable {
     /// False when a stage has been stuck on one item for longer than `limit` seconds: the watchdog stops
     /// pinging and systemd restarts the process.
     public func isHealthy(limit: Double) -> Bool {
-        let now = MonotonicClock.now()
+        let now = clock.monotonic()
         let stuck = [detectStage.withLock { $0 }?.busySince, embedStage.withLock { $0 }?.busySince]
             .compactMap { $0 }.contains { now - $0 > limit }
         return !stuck
@@ -97,7 +114,7 @@ public final class DoorPipeline: Sendable {
         decisions.sync {}  // the last detection's tracking may still post an embedding job
         _ = embedStage.withLock { $0 }?.drain(timeout: max(0, deadline - MonotonicClock.now()))
         decisions.sync { [self] in
-            handle(state.flushAll(now: Self.moment()))
+            handle(state.flushAll(now: clock.moment()))
             timer?.cancel()
         }
         speech.sync {}
@@ -113,7 +130,7 @@ public final class DoorPipeline: Sendable {
                 stats.withLock { $0.framesStatic += 1 }
                 return
             }
-            let faces = try analyzer.detector.detect(frame.image, settings: current.detection)
+            let faces = try models.detect(frame.image, settings: current.detection)
             stats.withLock { $0.framesDetected += 1 }
             decisions.async { [self] in
                 let wanted = state.track(faces, time: frame.time, unknownRecheck: current.unknownRecheckInterval)
@@ -131,13 +148,12 @@ public final class DoorPipeline: Sendable {
         let faces = decisions.sync { job.faces.filter { state.stillWanted($0.track) } }
         guard !faces.isEmpty else { return }
         do {
-            let chips = try faces.map { try current.aligner.chip(from: job.image, face: $0.face) }
-            let embeddings = try analyzer.embedder.embed(chips, averagingMirror: current.aligner.averagesMirror)
+            let embeddings = try models.embed(faces.map(\.face), in: job.image, aligner: current.aligner)
             let gallery = matcher.withLock { $0 }
             let matches = embeddings.map { gallery.match($0, settings: current.matcher) }
-            stats.withLock { $0.facesEmbedded += chips.count }
+            stats.withLock { $0.facesEmbedded += embeddings.count }
             decisions.async { [self] in
-                let moment = Self.moment()
+                let moment = clock.moment()
                 for (item, match) in zip(faces, matches) {
                     logger.debug("track \(item.track): \(match.name ?? match.verdict.rawValue)",
                                  metadata: ["distance": "\(match.best.map { $0.distance.formatted } ?? "-")"])
@@ -150,8 +166,7 @@ public final class DoorPipeline: Sendable {
     }
 
     private func tick() {
-        let moment = Self.moment()
-        handle(state.expire(now: moment))
+        handle(state.expire(now: clock.moment()))
     }
 
     /// Policy events: speech goes to its own queue so speaking never blocks recognition.
@@ -159,7 +174,7 @@ public final class DoorPipeline: Sendable {
         for event in events {
             switch event {
             case .speak(let greeting):
-                let decided = MonotonicClock.now()
+                let decided = clock.monotonic()
                 speech.async { [self] in speak(greeting, decided: decided) }
             case .suppressedByQuietHours(let greeting):
                 logger.notice("quiet hours: not saying \"\(greeting.text)\"")
@@ -172,7 +187,7 @@ public final class DoorPipeline: Sendable {
     }
 
     private func speak(_ greeting: Greeting, decided: Double) {
-        let waited = Int((MonotonicClock.now() - decided) * 1000)
+        let waited = Int((clock.monotonic() - decided) * 1000)
         let delays = greeting.people.map { $0.msFromFirstFrame + waited }
         stats.withLock {
             $0.greetings += 1
@@ -191,9 +206,5 @@ public final class DoorPipeline: Sendable {
         } catch {
             logger.error("cannot speak \"\(greeting.text)\": \(error)")
         }
-    }
-
-    static func moment() -> GreetingPolicy.Moment {
-        GreetingPolicy.Moment(monotonic: MonotonicClock.now(), unix: Date().timeIntervalSince1970, timeZone: .current)
     }
 }

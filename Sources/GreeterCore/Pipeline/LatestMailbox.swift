@@ -15,10 +15,14 @@ public final class LatestMailbox<Item: Sendable>: Sendable {
     private let state = Mutex(State())
     private let queue: DispatchQueue
     private let handler: @Sendable (Item) -> Void
+    private let now: @Sendable () -> Double
 
-    public init(label: String, qos: DispatchQoS = .userInitiated, handler: @escaping @Sendable (Item) -> Void) {
+    /// `now` stamps `busySince` (the monotonic clock, or a test's).
+    public init(label: String, qos: DispatchQoS = .userInitiated, now: @escaping @Sendable () -> Double = MonotonicClock.now,
+                handler: @escaping @Sendable (Item) -> Void) {
         queue = DispatchQueue(label: label, qos: qos)
         self.handler = handler
+        self.now = now
     }
 
     public func post(_ item: Item) {
@@ -53,7 +57,7 @@ public final class LatestMailbox<Item: Sendable>: Sendable {
             let item = state.waiting
             state.waiting = nil
             state.running = item != nil
-            state.busySince = item == nil ? nil : MonotonicClock.now()
+            state.busySince = item == nil ? nil : now()
             return item
         }) {
             handler(item)

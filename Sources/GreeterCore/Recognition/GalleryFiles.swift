@@ -4,7 +4,8 @@ import Foundation
 /// and in one level of sub-folders `NAME/` (several photos of one person). Hidden files, editor and download
 /// leftovers and READMEs are not looked at; any other file is reported, since the owner probably meant it.
 public enum GalleryFiles {
-    public static let imageExtensions: Set<String> = ["jpg", "jpeg", "png", "bmp", "webp", "tif", "tiff", "pgm", "ppm", "pnm"]
+    /// What the decoder reads (libjpeg-turbo, libpng, libwebp): the formats of phones, cameras and the web.
+    public static let imageExtensions: Set<String> = ["jpg", "jpeg", "png", "webp"]
 
     public struct Entry: Sendable, Equatable {
         /// Relative to the gallery folder: `alice.jpg` or `alice/beach.png`.
