@@ -46,6 +46,7 @@ final class Daemon: Sendable {
         LoggingSystem.bootstrap { JournalLogHandler(label: $0) }
         var logger = Logger(label: "door-greeter")
         logger.logLevel = Logger.Level(config.log.level)
+        config.modelWarnings.forEach { logger.warning("\($0)") }
         let daemon = try Daemon(config: config, configPath: configPath, overrides: overrides, logger: logger)
         // Installed from this thread: the handler waits for `control` to register its sources.
         daemon.signals = SignalHandler.install(
@@ -200,6 +201,7 @@ final class Daemon: Sendable {
         }
         let old = config
         config = new
+        if new.modelWarnings != old.modelWarnings { new.modelWarnings.forEach { logger.warning("\($0)") } }
         if new.models != old.models { logger.warning("models.directory changed: takes effect at the next restart") }
         if new.detection.threads != old.detection.threads { setVisionThreads(new.detection.threads) }
         if new.log.level != old.log.level { logger.notice("log.level changed: takes effect at the next restart") }
