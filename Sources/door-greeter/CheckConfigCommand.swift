@@ -11,7 +11,8 @@ struct CheckConfigCommand: ParsableCommand {
 
     func run() throws {
         do {
-            _ = try Config.load(path: file)
+            let config = try Config.load(path: file)
+            config.modelWarnings.forEach { print("\(file): warning: \($0)") }
             print("\(file): OK")
         } catch {
             print("\(error)")

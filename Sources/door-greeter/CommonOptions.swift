@@ -15,11 +15,15 @@ struct CommonOptions: ParsableArguments {
 
     static let defaultConfig = "/etc/door-greeter/door-greeter.toml"
 
-    /// The config: the named file, the installed one, or the defaults. Exits with the file's problems listed.
+    /// The config: the named file, the installed one, or the defaults. Exits with the file's problems listed;
+    /// distances that do not fit the model are a warning on stderr.
     func loadConfig() throws -> Config {
-        if let config { return try Config.load(path: config) }
-        if FileManager.default.fileExists(atPath: Self.defaultConfig) { return try Config.load(path: Self.defaultConfig) }
-        return Config()
+        let path = config ?? (FileManager.default.fileExists(atPath: Self.defaultConfig) ? Self.defaultConfig : nil)
+        let loaded = try path.map { try Config.load(path: $0) } ?? Config()
+        for warning in loaded.modelWarnings {
+            FileHandle.standardError.write(Data("warning: \(path ?? "config"): \(warning)\n".utf8))
+        }
+        return loaded
     }
 
     func modelFiles(_ config: Config) throws -> ModelFiles {

@@ -63,6 +63,7 @@ final class Daemon: Sendable {
         overrides.apply(to: &config)
         var logger = logger
         logger.logLevel = Logger.Level(config.log.level)
+        config.modelWarnings.forEach { logger.warning("\($0)") }
         logger.info("starting: loading the models")
         let daemon = try Daemon(config: config, configPath: configPath, overrides: overrides, logger: logger,
                                 control: control, isStopping: { router.stopRequested })
@@ -257,6 +258,7 @@ final class Daemon: Sendable {
         }
         let old = config
         config = new
+        if new.modelWarnings != old.modelWarnings { new.modelWarnings.forEach { logger.warning("\($0)") } }
         if new.models != old.models { logger.warning("models.directory changed: takes effect at the next restart") }
         if new.detection.threads != old.detection.threads { setVisionThreads(new.detection.threads) }
         if new.log.level != old.log.level { logger.notice("log.level changed: takes effect at the next restart") }

@@ -36,12 +36,30 @@ import Testing
                 written.insert(table + "." + line[..<equals].trimmingCharacters(in: .whitespaces))
             }
         }
-        #expect(Config.schemaKeys.count == 41)
+        #expect(Config.schemaKeys.count == 43)
         #expect(Set(Config.schemaKeys).subtracting(written).isEmpty)
     }
 
     @Test func emptyTextIsTheDefaultConfig() throws {
         #expect(try Config.parse("", source: "empty.toml") == Config())
+        #expect(Config().modelWarnings.isEmpty)
+    }
+
+    /// The distances of the old FaceNet default config (threshold 1.0 fits SFace too; the masked threshold and the
+    /// duplicate distance do not): one warning for each that does not fit, naming the key.
+    @Test func distancesWrittenForAnotherModelAreOneWarningEach() throws {
+        let faceNet = try Config.parse("""
+            [gallery]
+            duplicate_distance = 0.6
+            [recognition]
+            threshold = 1.0
+            ambiguity_margin = 0.08
+            masked_threshold = 0.75
+            """, source: "old.toml")
+        let warnings = faceNet.modelWarnings
+        #expect(warnings.count == 2, "\(warnings)")
+        #expect(warnings.contains { $0.hasPrefix("recognition.masked_threshold = 0.75 does not fit the SFace embeddings") })
+        #expect(warnings.contains { $0.hasPrefix("gallery.duplicate_distance = 0.6 ") })
     }
 
     @Test func readsEveryKindOfValue() throws {
@@ -50,9 +68,10 @@ import Testing
             camera.device = "/dev/v4l/by-id/usb-cam-video-index0"
             [detection]
             thresholds = [0.5, 1, 0.9]  # an integer is a number too
+            model = "mtcnn"
             [recognition]
             threshold = 1  # likewise
-            alignment = "similarity"
+            alignment = "crop"
             [greeting]
             cooldown_minutes = 0.5
             quiet_hours = "22:30-07:00"
@@ -67,8 +86,9 @@ import Testing
         var expected = Config()
         expected.camera.device = "/dev/v4l/by-id/usb-cam-video-index0"
         expected.detection.thresholds = [0.5, 1, 0.9]
+        expected.detection.model = .mtcnn
         expected.recognition.threshold = 1
-        expected.recognition.alignment = .similarity
+        expected.recognition.alignment = .crop
         expected.greeting.cooldownMinutes = 0.5
         expected.greeting.quietHours = try? QuietHours(parsing: "22:30-07:00")
         expected.greeting.people = ["Mary Jane Smith": "Hi {name}", "Ben": "Hello boss"]

@@ -10,7 +10,7 @@ import Testing
             let image = try RealData.image("\(RealData.examples)/\(name)")
             let faces = try analyzer.detectScaled(image, settings: .init(minFaceSize: 20), longSide: 1280)
             let main = try #require(faces.max { $0.box.area < $1.box.area }, "no face in \(name)")
-            #expect(main.score > 0.95, "\(name): score \(main.score)")
+            #expect(main.score > 0.9, "\(name): score \(main.score)")
             // The landmarks sit inside the box, eyes above the mouth.
             let l = main.landmarks
             #expect(l.leftEye.y < l.mouthLeft.y && l.rightEye.y < l.mouthRight.y, "\(name): \(l)")
@@ -35,7 +35,7 @@ import Testing
             return try #require(faces.max { $0.detection.box.area < $1.detection.box.area }).embedding
         }
         let obama = try embedding("obama.jpg"), obama2 = try embedding("obama2.jpg"), biden = try embedding("biden.jpg")
-        #expect(abs(obama.reduce(0) { $0 + $1 * $1 } - 1) < 1e-3, "FaceNet embeddings have unit length")
+        #expect(obama.count == 128 && abs(obama.reduce(0) { $0 + $1 * $1 } - 1) < 1e-3, "unit-length 128-d embeddings")
         #expect(l2Distance(obama, obama2) < 0.9)
         #expect(l2Distance(obama, biden) > 1.1)
     }
@@ -67,10 +67,42 @@ import Testing
         let face = try #require(try analyzer.detectScaled(image, settings: .init(minFaceSize: 40), longSide: 1280).first)
         // Tilt the picture by warping it, then check the aligner undoes the roll.
         let chip = try FaceAligner(method: .similarity).chip(from: image, face: face)
-        #expect(chip.width == 160 && chip.height == 160)
+        #expect(chip.width == 112 && chip.height == 112)
         let again = try analyzer.detector.detect(chip, settings: .init(minFaceSize: 40))
         let eyes = try #require(again.first).landmarks
         #expect(abs(eyes.leftEye.y - eyes.rightEye.y) < 6)
+    }
+
+    @Test func bothDetectorsFindTheFaceAndItsLandmarksAtAnySize() throws {
+        let image = try RealData.image("\(RealData.examples)/obama.jpg")
+        // 455x569 and 301x250: neither side a multiple of 32, which YuNet's input must be padded to.
+        for (width, height) in [(455, 569), (301, 250)] {
+            let scaled = try image.resized(width: width, height: height)
+            let yunet = try analyzer.detector.detect(scaled, settings: .init(model: .yunet, minFaceSize: 40))
+            let mtcnn = try analyzer.detector.detect(scaled, settings: .init(model: .mtcnn, minFaceSize: 40))
+            #expect(yunet.count == 1 && mtcnn.count == 1, "\(width)x\(height): \(yunet) / \(mtcnn)")
+            let (a, b) = try (#require(yunet.first), #require(mtcnn.first))
+            #expect(a.box.iou(b.box) > 0.5)
+            // The two detectors place the five points within a tenth of the face's width of each other.
+            for (p, q) in zip(a.landmarks.all, b.landmarks.all) {
+                #expect(abs(p.x - q.x) < a.box.width / 10 && abs(p.y - q.y) < a.box.width / 10, "\(p) vs \(q)")
+            }
+        }
+    }
+
+    /// The converted SFace net on a fixed input (a colour ramp), so a different or differently converted file is
+    /// caught here.
+    @Test func sfaceGivesTheRecordedEmbeddingOfAKnownInput() throws {
+        var ramp = Image(width: 112, height: 112)
+        for i in 0..<112 * 112 { for c in 0..<3 { ramp.pixels[i * 3 + c] = UInt8((i % 112 + i / 112 + 40 * c) % 256) } }
+        let embedding = try analyzer.embedder.embed([ramp], averagingMirror: false)[0]
+        // Recorded from this project's conversion; LFW confirms the net (README): onnxruntime, to compare against
+        // the int8 original directly, is not packaged in Debian 12.
+        let recorded: [Float] = [0.071734816, 0.11230167, 0.010021108, -0.08245715, 0.05389302, 0.09034718,
+                                 -0.06443656, -0.18622331]
+        for (value, expected) in zip(embedding.prefix(recorded.count), recorded) {
+            #expect(abs(value - expected) < 1e-4, "\(embedding.prefix(recorded.count))")
+        }
     }
 
     @Test func refusesWhatIsNotAnImageOrIsTooLarge() throws {
@@ -95,3 +127,4 @@ import Testing
         #expect(wrong.description.contains("pnet.onnx is 4 bytes"))
     }
 }
+

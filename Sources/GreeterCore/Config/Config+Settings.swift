@@ -1,7 +1,8 @@
 /// The config's values as the settings each room takes, so no room needs to know the config file.
 extension Config {
     public var detectorSettings: FaceDetector.Settings {
-        FaceDetector.Settings(minFaceSize: detection.minFaceSize, thresholds: detection.thresholds.map(Float.init),
+        FaceDetector.Settings(model: detection.model, minFaceSize: detection.minFaceSize,
+                              minScore: Float(detection.minScore), thresholds: detection.thresholds.map(Float.init),
                               scaleFactor: Float(detection.scaleFactor),
                               nearMiss: detection.secondLook ? FaceDetector.NearMiss() : nil)
     }
@@ -29,6 +30,7 @@ extension Config {
         settings.enrolment.minFaceSize = gallery.minFaceSize
         settings.enrolment.maxImagePixels = gallery.maxImagePixels
         settings.enrolment.aligner = aligner
+        settings.enrolment.detection = photoDetectorSettings
         settings.enrolment.augmentations = gallery.maskedTemplates ? MaskAugmentation.standard : []
         return settings
     }

@@ -37,16 +37,19 @@ public struct Config: Sendable, Equatable {
         public var minFaceSize = 80
         /// Larger photos are refused before decoding.
         public var maxImagePixels = 40_000_000
-        /// FaceNet L2 distance (0...2); a new photo this close to another person's is refused.
-        public var duplicateDistance = 0.6
+        /// L2 distance (0...2); a new photo this close to another person's is refused.
+        public var duplicateDistance = FaceEmbedder.calibration.duplicateDistance.value
         /// Also enrol synthetic masked versions of each photo.
         public var maskedTemplates = true
         public init() {}
     }
 
     public struct Detection: Sendable, Equatable {
-        /// Pixels; MTCNN's smallest face.
+        public var model = FaceDetector.Model.yunet
+        /// Pixels; the smallest face looked for.
         public var minFaceSize = 60
+        /// YuNet's score threshold, 0...1.
+        public var minScore = 0.6
         /// MTCNN P-Net, R-Net, O-Net score thresholds, in that order; always 3 values in 0...1.
         public var thresholds = [0.6, 0.7, 0.7]
         /// MTCNN image-pyramid scale step.
@@ -58,13 +61,13 @@ public struct Config: Sendable, Equatable {
     }
 
     public struct Recognition: Sendable, Equatable {
-        /// FaceNet L2 distance (0...2); a best match farther than this is unknown.
-        public var threshold = 1.0
+        /// L2 distance (0...2); a best match farther than this is unknown.
+        public var threshold = FaceEmbedder.calibration.threshold.value
         /// The best person must beat the second-best person by this much L2 distance.
-        public var ambiguityMargin = 0.08
+        public var ambiguityMargin = FaceEmbedder.calibration.ambiguityMargin.value
         /// L2 distance (0...2) within which a synthetic masked template accepts a face; stricter than `threshold`.
-        public var maskedThreshold = 0.75
-        public var alignment = Alignment.crop
+        public var maskedThreshold = FaceEmbedder.calibration.maskedThreshold.value
+        public var alignment = Alignment.similarity
         /// Embed each face together with its mirror image and average the two.
         public var averageMirror = true
         public init() {}

