@@ -39,6 +39,19 @@ extern "C" int cvb_write_image(const char *path, const uint8_t *bgr, int width, 
     });
 }
 
+extern "C" int cvb_encode_jpeg(const uint8_t *bgr, int width, int height, int quality, uint8_t **out, size_t *length) {
+    return cvb::guarded("encode JPEG", [&] {
+        std::vector<uint8_t> bytes;
+        if (!cv::imencode(".jpg", wrap(bgr, width, height), bytes, {cv::IMWRITE_JPEG_QUALITY, quality}))
+            throw std::runtime_error("cannot encode JPEG");
+        *out = static_cast<uint8_t *>(std::malloc(bytes.size()));
+        if (*out == nullptr) throw std::bad_alloc();
+        std::memcpy(*out, bytes.data(), bytes.size());
+        *length = bytes.size();
+        return 0;
+    });
+}
+
 extern "C" int cvb_resize(const uint8_t *src, int srcWidth, int srcHeight, int channels, uint8_t *dst,
                           int dstWidth, int dstHeight, int interpolation) {
     return cvb::guarded("resize", [&] {

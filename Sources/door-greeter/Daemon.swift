@@ -28,6 +28,7 @@ final class Daemon: Sendable {
     private let analyzer: FaceAnalyzer
     private let speaker: EspeakSpeaker
     private let pipeline: DoorPipeline
+    private let publisher: MQTTPublisher
     private let capture: CaptureLoop
     private let started = MonotonicClock.now()
     // Touched only on `galleryQueue`.
@@ -71,8 +72,13 @@ final class Daemon: Sendable {
         // Enrolling new photos takes a while on a small CPU (six embeddings each): say so, or it looks hung.
         logger.info("models loaded from \(models.directory); reading the gallery \(config.gallery.directory)")
         let report = try gallery.rescan()
-        pipeline = DoorPipeline(analyzer: analyzer, speaker: speaker, matcher: report.matcher,
-                                settings: try PipelineSettings(config), greetingLog: greetingLog, logger: logger)
+        let mute = MuteSwitch(stateDirectory: config.state.directory)
+        if mute.isMuted { logger.notice("speech is muted (remembered from the last run): recognising, not speaking") }
+        publisher = MQTTPublisher(settings: MQTTSettings(config.mqtt), mute: mute, logger: logger)
+        publisher.galleryChanged(people: report.people.map(\.name))
+        pipeline = DoorPipeline(analyzer: analyzer, speaker: MutableSpeaker(speaker, mute: mute), matcher: report.matcher,
+                                settings: try PipelineSettings(config), greetingLog: greetingLog, logger: logger,
+                                listeners: [publisher])
         capture = CaptureLoop()
         logger.info("\("gallery \(config.gallery.directory): \(report.people.count) people, ")\("\(report.matcher.templateCount) templates; speech \(config.speech.output), voice \(config.speech.voice)")")
     }
@@ -85,6 +91,7 @@ final class Daemon: Sendable {
 
     /// READY=1 goes out with the first frame: models, gallery and camera are all up then.
     private func firstFrame() {
+        publisher.cameraConnected(true)
         if cameraMissing {
             cameraMissing = false
             return logger.notice("camera is here: \(describeSource(config))")
@@ -98,6 +105,7 @@ final class Daemon: Sendable {
         logger.error("\(reason); waiting for it")
         guard !cameraMissing else { return }
         cameraMissing = true
+        publisher.cameraConnected(false)
         notify { try $0.status("waiting for the camera: \(reason)") }
         notify { try $0.ready() }
     }
@@ -171,7 +179,9 @@ final class Daemon: Sendable {
     /// Rescans the gallery; called on `galleryQueue`.
     private func galleryChanged() {
         do {
-            pipeline.replaceGallery(try gallery.rescan().matcher)
+            let report = try gallery.rescan()
+            pipeline.replaceGallery(report.matcher)
+            publisher.galleryChanged(people: report.people.map(\.name))
         } catch {
             logger.error("gallery: \(error)")
         }
@@ -202,6 +212,7 @@ final class Daemon: Sendable {
         config = new
         if new.models != old.models { logger.warning("models.directory changed: takes effect at the next restart") }
         if new.detection.threads != old.detection.threads { setVisionThreads(new.detection.threads) }
+        publisher.apply(MQTTSettings(new.mqtt))
         if new.log.level != old.log.level { logger.notice("log.level changed: takes effect at the next restart") }
         galleryQueue.async { [self, new] in
             gallery.reconfigure(new, queue: galleryQueue) { [self] in galleryChanged() }
@@ -221,6 +232,7 @@ final class Daemon: Sendable {
         logger.notice("stopping: \(reason)")
         capture.stop()
         pipeline.finish(timeout: 1.5)
+        publisher.stop()
         let stats = pipeline.statistics
         logger.info("\("frames \(stats.framesCaptured) captured, \(stats.framesDetected) detected, ")\("\(stats.framesStatic) static, \(stats.framesDropped) dropped; \(stats.facesEmbedded) faces embedded; \(stats.greetings) greetings")")
         if let file = overrides.statsFile { writeStats(stats, to: file) }

@@ -10,6 +10,7 @@ import Synchronization
 public final class DoorPipeline: Sendable {
     private let analyzer: FaceAnalyzer
     private let speaker: any Speaker
+    private let listeners: [any DoorEventListener]
     private let logger: Logger
     private let settings: Mutex<PipelineSettings>
     private let matcher: Mutex<Matcher>
@@ -29,9 +30,10 @@ public final class DoorPipeline: Sendable {
     }
 
     public init(analyzer: FaceAnalyzer, speaker: any Speaker, matcher: Matcher, settings: PipelineSettings,
-                greetingLog: GreetingLog, logger: Logger) {
+                greetingLog: GreetingLog, logger: Logger, listeners: [any DoorEventListener] = []) {
         self.analyzer = analyzer
         self.speaker = speaker
+        self.listeners = listeners
         self.logger = logger
         self.settings = Mutex(settings)
         self.matcher = Mutex(matcher)
@@ -140,7 +142,14 @@ public final class DoorPipeline: Sendable {
                 for (item, match) in zip(faces, matches) {
                     logger.debug("track \(item.track): \(match.name ?? match.verdict.rawValue)",
                                  metadata: ["distance": "\(match.best.map { $0.distance.formatted } ?? "-")"])
-                    handle(state.vote(item.track, match: match, at: moment))
+                    let before = state.decision(of: item.track)
+                    let events = state.vote(item.track, match: match, at: moment)
+                    if let decision = state.decision(of: item.track), decision != before {
+                        let face = DecidedFace(trackID: item.track, decision: decision, match: match, frame: job.image,
+                                               box: item.face.box, time: Date())
+                        for listener in listeners { listener.decided(face) }
+                    }
+                    handle(events)
                 }
             }
         } catch {
@@ -180,6 +189,8 @@ public final class DoorPipeline: Sendable {
         let details = greeting.people.map { person in
             "\(person.identity) d=\(person.meanDistance.formatted) votes=\(person.votes)/\(person.window)"
         }
+        let spoken = SpokenGreeting(greeting: greeting, msFromFirstFrame: delays, time: Date())
+        for listener in listeners { listener.greeted(spoken) }
         do {
             let utterance = try speaker.say(greeting.text)
             logger.notice("greeted: \"\(greeting.text)\"", metadata: [
