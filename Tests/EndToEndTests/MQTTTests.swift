@@ -1,0 +1,172 @@
+import Foundation
+import GreeterCore
+import Testing
+
+/// The daemon publishing to a real mosquitto on a loopback port, watched with a real `mosquitto_sub`.
+extension DaemonEndToEndTests {
+    static func mqttConfig(_ broker: MosquittoBroker, device: String, extra: String = "") -> String {
+        """
+        [greeting]
+        cooldown_minutes = 0
+        [mqtt]
+        enabled = true
+        host = "127.0.0.1"
+        port = \(broker.port)
+        device_id = "\(device)"
+        \(extra)
+        """
+    }
+
+    @Test func mqttOnlineGreetingPresenceDiscoveryThenOfflineAtTheEnd() async throws {
+        let broker = try MosquittoBroker()
+        try await broker.start()
+        let sub = try await MQTTSubscriber(broker: broker, topics: ["door-greeter/front/#", "homeassistant/#"])
+        let daemon = try await DaemonUnderTest.start(
+            photos: Self.everyone, config: Self.mqttConfig(broker, device: "front"), loop: false)
+        let prefix = "door-greeter/front"
+
+        let online = try await sub.waitFor("\(prefix)/availability", daemon: daemon) { $0 == "online" }
+        #expect(online.message.retained)
+        let greeting = try await sub.waitFor("\(prefix)/greeting", from: online.index, daemon: daemon) {
+            $0.contains("Lin Manuel Miranda")
+        }
+        #expect(!greeting.message.retained, "greetings are events, never retained")
+        let event = try MQTTSubscriber.json(greeting.message.payload)
+        #expect(event["event_type"] as? String == "greeted")
+        #expect(event["names"] as? [String] == ["Lin Manuel Miranda"])
+        let person = try #require((event["people"] as? [[String: Any]])?.first)
+        #expect((person["distance"] as? Double).map { (0..<1.0).contains($0) } == true, "\(person)")
+        #expect((person["ms_from_first_frame"] as? Int).map { $0 > 0 } == true, "\(person)")
+        #expect((person["votes"] as? Int) == 3)
+        #expect(event["time"] is String)
+        let home = try await sub.waitFor("\(prefix)/person/lin_manuel_miranda", daemon: daemon) { $0 == "home" }
+        #expect(home.message.retained)
+        // Nobody else was seen, and nobody is "home" from an earlier run: everyone starts not_home.
+        for slug in ["obama", "biden", "alex_lacamoire"] {
+            #expect(sub.messages.contains { $0.topic == "\(prefix)/person/\(slug)" && $0.payload == "not_home" && $0.retained })
+        }
+        let state = try await sub.waitFor("\(prefix)/state", daemon: daemon) { $0.contains("last_greeting") }
+        let stateJSON = try MQTTSubscriber.json(state.message.payload)
+        #expect(stateJSON["gallery_people"] as? Int == 4)
+        #expect(stateJSON["camera_connected"] as? Bool == true)
+        #expect(stateJSON["muted"] as? Bool == false)
+
+        // At the end of the clip the daemon stops by itself, cleanly: offline, retained.
+        #expect(try await daemon.waitForExit() == 0)
+        let offline = try await sub.waitFor("\(prefix)/availability", from: online.index, daemon: nil) { $0 == "offline" }
+        #expect(offline.message.retained)
+        #expect(offline.index > greeting.index)
+
+        // Discovery: one retained config per entity, each parseable and complete for Home Assistant.
+        let configs = sub.messages.filter { $0.topic.hasPrefix("homeassistant/") && $0.topic.hasSuffix("/config") && !$0.payload.isEmpty }
+        let byTopic = Dictionary(configs.map { ($0.topic, $0) }) { first, _ in first }
+        for name in ["event/front/greeting", "sensor/front/last_visitor", "switch/front/mute",
+                     "device_tracker/front/lin_manuel_miranda", "device_tracker/front/obama"] {
+            #expect(byTopic["homeassistant/\(name)/config"] != nil, "no discovery for \(name): \(byTopic.keys.sorted())")
+        }
+        #expect(byTopic["homeassistant/camera/front/last_visitor_face/config"] == nil, "no camera without publish_faces")
+        var uniqueIDs: Set<String> = []
+        for message in byTopic.values {
+            #expect(message.retained, "\(message.topic)")
+            let config = try MQTTSubscriber.json(message.payload)
+            let uniqueID = try #require(config["unique_id"] as? String, "\(message.topic)")
+            uniqueIDs.insert(uniqueID)
+            let device = try #require(config["device"] as? [String: Any], "\(message.topic)")
+            #expect(device["identifiers"] as? [String] == ["door-greeter_front"])
+            let availability = try #require(config["availability"] as? [[String: Any]], "\(message.topic)")
+            #expect(availability.first?["topic"] as? String == "\(prefix)/availability")
+            #expect((config["state_topic"] as? String)?.hasPrefix(prefix) == true, "\(message.topic)")
+        }
+        #expect(uniqueIDs.count == byTopic.count, "unique_id repeated")
+        let eventConfig = try MQTTSubscriber.json(try #require(byTopic["homeassistant/event/front/greeting/config"]).payload)
+        #expect(eventConfig["event_types"] as? [String] == ["greeted"])
+        #expect(eventConfig["state_topic"] as? String == "\(prefix)/greeting")
+    }
+
+    @Test func mqttKillNineLeavesTheLastWill() async throws {
+        let broker = try MosquittoBroker()
+        try await broker.start()
+        let sub = try await MQTTSubscriber(broker: broker, topics: ["door-greeter/will/availability"])
+        let daemon = try await DaemonUnderTest.start(
+            photos: ["obama.jpg"], config: Self.mqttConfig(broker, device: "will"), loop: true)
+        let online = try await sub.waitFor("door-greeter/will/availability", daemon: daemon) { $0 == "online" }
+        daemon.send(SIGKILL)
+        let will = try await sub.waitFor("door-greeter/will/availability", from: online.index + 1, daemon: nil)
+        #expect(will.message.payload == "offline")
+        #expect(will.message.retained)
+    }
+
+    @Test func mqttBrokerRestartReconnectsResendsStateAndRecognitionGoesOn() async throws {
+        let broker = try MosquittoBroker()
+        try await broker.start()
+        let prefix = "door-greeter/door"
+        var sub = try await MQTTSubscriber(broker: broker, topics: ["\(prefix)/#"])
+        let daemon = try await DaemonUnderTest.start(
+            photos: Self.everyone, config: Self.mqttConfig(broker, device: "door"), loop: true)
+        try await sub.waitFor("\(prefix)/person/lin_manuel_miranda", daemon: daemon) { $0 == "home" }
+
+        broker.stop()
+        let away = try await daemon.waitForLine("one warning that the broker went away") {
+            $0.contains("mqtt: broker 127.0.0.1:\(broker.port) went away")
+        }
+        // Recognition goes on without the broker: the next pass of the clip greets him again.
+        let greetedMeanwhile = try await daemon.waitForLine("a greeting while the broker is away", from: away) {
+            $0.contains("greeted: \"\(Self.linManuel)\"")
+        }
+        try await broker.start()
+        sub = try await MQTTSubscriber(broker: broker, topics: ["\(prefix)/#"])
+        let back = try await daemon.waitForLine("one notice that the broker is back", from: greetedMeanwhile) {
+            $0.contains("mqtt: broker 127.0.0.1:\(broker.port) is back")
+        }
+        #expect(daemon.log[away..<back].filter { $0.contains("mqtt:") }.count == 1,
+                "one warning while the broker was away:\n\(daemon.log[away...back].joined(separator: "\n"))")
+        // The restarted broker knew nothing: what it has now, the daemon sent again, retained.
+        for topic in ["availability", "state", "person/lin_manuel_miranda", "person/obama"] {
+            let message = try await sub.waitFor("\(prefix)/\(topic)", daemon: daemon)
+            #expect(message.message.retained, "\(topic)")
+        }
+        #expect(sub.messages.contains { $0.topic == "\(prefix)/availability" && $0.payload == "online" })
+        // The greeting said while the broker was away was kept and delivered.
+        try await sub.waitFor("\(prefix)/greeting", daemon: daemon) { $0.contains("Lin Manuel Miranda") }
+        try await Self.expectCleanStop(daemon)
+        try await sub.waitFor("\(prefix)/availability", daemon: nil) { $0 == "offline" }
+    }
+
+    @Test func mqttTwoDoorsOnOneBrokerKeepTheirOwnTopicsAndMuteAlone() async throws {
+        let broker = try MosquittoBroker()
+        try await broker.start()
+        let sub = try await MQTTSubscriber(broker: broker, topics: ["door-greeter/#", "homeassistant/#"])
+        let front = try await DaemonUnderTest.start(
+            photos: ["obama.jpg", "biden.jpg"], config: Self.mqttConfig(broker, device: "front"), loop: true)
+        let back = try await DaemonUnderTest.start(
+            photos: ["biden.jpg"], config: Self.mqttConfig(broker, device: "back"), loop: true)
+        for daemon in [front, back] {
+            try await sub.waitFor("door-greeter/\(daemon === front ? "front" : "back")/availability", daemon: daemon) {
+                $0 == "online"
+            }
+        }
+        try await sub.waitFor("homeassistant/device_tracker/front/obama/config", daemon: front)
+        try await sub.waitFor("homeassistant/device_tracker/back/biden/config", daemon: back)
+        #expect(!sub.messages.contains { $0.topic == "homeassistant/device_tracker/back/obama/config" })
+        #expect(!sub.messages.contains { $0.topic == "door-greeter/back/person/obama" })
+        let frontIDs = sub.messages.filter { $0.topic.hasPrefix("homeassistant/") && $0.topic.contains("/front/") }
+            .compactMap { try? MQTTSubscriber.json($0.payload)["unique_id"] as? String }
+        let backIDs = sub.messages.filter { $0.topic.hasPrefix("homeassistant/") && $0.topic.contains("/back/") }
+            .compactMap { try? MQTTSubscriber.json($0.payload)["unique_id"] as? String }
+        #expect(!frontIDs.isEmpty && !backIDs.isEmpty && Set(frontIDs).isDisjoint(with: backIDs))
+
+        // Mute the front door only: its speech stops, its state says so, and it remembers it (0600 file).
+        let before = sub.messages.count
+        try broker.publish("door-greeter/front/mute/set", "ON")
+        try await sub.waitFor("door-greeter/front/state", from: before, daemon: front) { $0.contains("\"muted\":true") }
+        try await front.waitForLine("the mute in the journal") { $0.contains("speech muted (MQTT)") }
+        let file = "\(front.state)/\(MuteSwitch.fileName)"
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "on\n")
+        let mode = try #require(try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int)
+        #expect(mode == 0o600)
+        #expect(!sub.messages.dropFirst(before).contains { $0.topic == "door-greeter/back/state" && $0.payload.contains("\"muted\":true") })
+        #expect(!FileManager.default.fileExists(atPath: "\(back.state)/\(MuteSwitch.fileName)"))
+        try await Self.expectCleanStop(front)
+        try await Self.expectCleanStop(back)
+    }
+}
