@@ -46,9 +46,11 @@ final class MosquittoBroker {
         }
     }
 
+    /// SIGKILL: a child of the test runner inherits its blocked SIGTERM, and a broker that dies is what the
+    /// daemon must survive anyway.
     func stop() {
         guard let process, process.isRunning else { return }
-        process.terminate()
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 
@@ -131,7 +133,7 @@ final class MQTTSubscriber {
 
     deinit {
         if process.isRunning {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)  // SIGTERM is blocked, as for the broker
             process.waitUntilExit()
         }
     }
