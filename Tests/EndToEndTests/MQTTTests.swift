@@ -17,12 +17,14 @@ extension DaemonEndToEndTests {
         """
     }
 
-    @Test func mqttOnlineGreetingPresenceDiscoveryThenOfflineAtTheEnd() async throws {
+    @Test func mqttOnlineGreetingPresenceVisitorDiscoveryThenOfflineOnStop() async throws {
         let broker = try MosquittoBroker()
         try await broker.start()
         let sub = try await MQTTSubscriber(broker: broker, topics: ["door-greeter/front/#", "homeassistant/#"])
+        let images = try await MQTTSubscriber(broker: broker, topics: ["door-greeter/front/visitor/image"], hex: true)
         let daemon = try await DaemonUnderTest.start(
-            photos: Self.everyone, config: Self.mqttConfig(broker, device: "front"), loop: false)
+            photos: Self.everyone, config: Self.mqttConfig(broker, device: "front", extra: "publish_faces = true"),
+            loop: true)
         let prefix = "door-greeter/front"
 
         let online = try await sub.waitFor("\(prefix)/availability", daemon: daemon) { $0 == "online" }
@@ -48,8 +50,17 @@ extension DaemonEndToEndTests {
         #expect(stateJSON["camera_connected"] as? Bool == true)
         #expect(stateJSON["muted"] as? Bool == false)
 
-        // At the end of the clip the daemon stops by itself, cleanly: offline.
-        #expect(try await daemon.waitForExit() == 0)
+        // The crowd at the end of the clip holds faces it does not know: a visitor, with best guess, distance
+        // and the face as a JPEG.
+        let visitor = try await sub.waitFor("\(prefix)/visitor", daemon: daemon)
+        let seen = try MQTTSubscriber.json(visitor.message.payload)
+        #expect(["unknown", "ambiguous"].contains(seen["verdict"] as? String) && seen["distance"] is Double, "\(seen)")
+        #expect(seen["best_guess"] is String && seen["image"] as? Bool == true, "\(seen)")
+        let image = try await images.waitFor("\(prefix)/visitor/image", daemon: daemon)
+        #expect(image.message.payload.hasPrefix("ffd8ff"), "not a JPEG: \(image.message.payload.prefix(16))")
+
+        // A clean stop says offline.
+        try await Self.expectCleanStop(daemon)
         let offline = try await sub.waitFor("\(prefix)/availability", from: online.index, daemon: nil) { $0 == "offline" }
         #expect(offline.index > greeting.index)
 
@@ -71,7 +82,7 @@ extension DaemonEndToEndTests {
                      "device_tracker/front/lin_manuel_miranda", "device_tracker/front/obama"] {
             #expect(byTopic["homeassistant/\(name)/config"] != nil, "no discovery for \(name): \(byTopic.keys.sorted())")
         }
-        #expect(byTopic["homeassistant/camera/front/last_visitor_face/config"] == nil, "no camera without publish_faces")
+        #expect(byTopic["homeassistant/camera/front/last_visitor_face/config"] != nil, "a camera with publish_faces")
         var uniqueIDs: Set<String> = []
         for message in byTopic.values {
             let config = try MQTTSubscriber.json(message.payload)
@@ -81,7 +92,7 @@ extension DaemonEndToEndTests {
             #expect(device["identifiers"] as? [String] == ["door-greeter_front"])
             let availability = try #require(config["availability"] as? [[String: Any]], "\(message.topic)")
             #expect(availability.first?["topic"] as? String == "\(prefix)/availability")
-            #expect((config["state_topic"] as? String)?.hasPrefix(prefix) == true, "\(message.topic)")
+            #expect(((config["state_topic"] ?? config["topic"]) as? String)?.hasPrefix(prefix) == true, "\(message.topic)")
         }
         #expect(uniqueIDs.count == byTopic.count, "unique_id repeated")
         let eventConfig = try MQTTSubscriber.json(try #require(byTopic["homeassistant/event/front/greeting/config"]).payload)
@@ -105,7 +116,7 @@ extension DaemonEndToEndTests {
         #expect(kept.message.payload == "offline" && kept.message.retained)
     }
 
-    @Test func mqttBrokerRestartReconnectsResendsStateAndRecognitionGoesOn() async throws {
+    @Test func mqttBrokerRestartReconnectsResendsStateRecognitionGoesOnThenMuted() async throws {
         let broker = try MosquittoBroker()
         try await broker.start()
         let prefix = "door-greeter/door"
@@ -141,45 +152,101 @@ extension DaemonEndToEndTests {
         for topic in ["availability", "state", "person/lin_manuel_miranda", "person/obama"] {
             #expect(late.messages.first { $0.topic == "\(prefix)/\(topic)" }?.retained == true, "\(topic)")
         }
+
+        // Muted, it goes on recognising and greeting, silently; its state says so, the journal too, and it
+        // remembers (a 0600 file in its state folder).
+        let before = sub.messages.count
+        try broker.publish("\(prefix)/mute/set", "ON")
+        try await sub.waitFor("\(prefix)/state", from: before, daemon: daemon) { $0.contains("\"muted\":true") }
+        let muted = try await daemon.waitForLine("the mute in the journal") { $0.contains("speech muted (MQTT)") }
+        let file = "\(daemon.state)/\(MuteSwitch.fileName)"
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "on\n")
+        let mode = try #require(try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int)
+        #expect(mode == 0o600)
+        let wavs = try FileManager.default.contentsOfDirectory(atPath: daemon.wavDirectory).count
+        let greetedMuted = try await daemon.waitForLine("a greeting while muted", from: muted) {
+            $0.contains("greeted: \"\(Self.linManuel)\"")
+        }
+        #expect(daemon.log[greetedMuted].contains("speech_s=0.00") && !daemon.log[greetedMuted].contains("wav="))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: daemon.wavDirectory).count == wavs)
         try await Self.expectCleanStop(daemon)
         try await sub.waitFor("\(prefix)/availability", daemon: nil) { $0 == "offline" }
     }
 
-    @Test func mqttTwoDoorsOnOneBrokerKeepTheirOwnTopicsAndMuteAlone() async throws {
+    @Test func mqttTwoDoorsOnOneBrokerKeepTheirOwnTopicsAndFollowGalleryAndReload() async throws {
         let broker = try MosquittoBroker()
         try await broker.start()
         let sub = try await MQTTSubscriber(broker: broker, topics: ["door-greeter/#", "homeassistant/#"])
         let front = try await DaemonUnderTest.start(
-            photos: ["obama.jpg", "biden.jpg"], config: Self.mqttConfig(broker, device: "front"), loop: true)
+            photos: ["obama.jpg", "lin-manuel-miranda.png"], config: Self.mqttConfig(broker, device: "front"), loop: true)
         let back = try await DaemonUnderTest.start(
-            photos: ["biden.jpg"], config: Self.mqttConfig(broker, device: "back"), loop: true)
-        for daemon in [front, back] {
-            try await sub.waitFor("door-greeter/\(daemon === front ? "front" : "back")/availability", daemon: daemon) {
-                $0 == "online"
-            }
-        }
-        try await sub.waitFor("homeassistant/device_tracker/front/obama/config", daemon: front)
+            photos: ["biden.jpg", "obama.jpg"], config: Self.mqttConfig(broker, device: "back"), loop: true)
+        try await sub.waitFor("door-greeter/front/availability", daemon: front) { $0 == "online" }
+        try await sub.waitFor("door-greeter/back/availability", daemon: back) { $0 == "online" }
+        try await sub.waitFor("homeassistant/device_tracker/front/lin_manuel_miranda/config", daemon: front)
         try await sub.waitFor("homeassistant/device_tracker/back/biden/config", daemon: back)
-        #expect(!sub.messages.contains { $0.topic == "homeassistant/device_tracker/back/obama/config" })
-        #expect(!sub.messages.contains { $0.topic == "door-greeter/back/person/obama" })
-        let frontIDs = sub.messages.filter { $0.topic.hasPrefix("homeassistant/") && $0.topic.contains("/front/") }
-            .compactMap { try? MQTTSubscriber.json($0.payload)["unique_id"] as? String }
-        let backIDs = sub.messages.filter { $0.topic.hasPrefix("homeassistant/") && $0.topic.contains("/back/") }
-            .compactMap { try? MQTTSubscriber.json($0.payload)["unique_id"] as? String }
-        #expect(!frontIDs.isEmpty && !backIDs.isEmpty && Set(frontIDs).isDisjoint(with: backIDs))
+        #expect(!sub.messages.contains { $0.topic == "homeassistant/device_tracker/back/lin_manuel_miranda/config" })
+        #expect(!sub.messages.contains { $0.topic == "door-greeter/back/person/lin_manuel_miranda" })
+        func uniqueIDs(_ door: String) -> Set<String> {
+            Set(sub.messages.filter { $0.topic.hasPrefix("homeassistant/") && $0.topic.contains("/\(door)/") }
+                .compactMap { try? MQTTSubscriber.json($0.payload)["unique_id"] as? String })
+        }
+        #expect(!uniqueIDs("front").isEmpty && uniqueIDs("front").isDisjoint(with: uniqueIDs("back")))
 
-        // Mute the front door only: its speech stops, its state says so, and it remembers it (0600 file).
+        // Each door's mute is its own.
         let before = sub.messages.count
         try broker.publish("door-greeter/front/mute/set", "ON")
         try await sub.waitFor("door-greeter/front/state", from: before, daemon: front) { $0.contains("\"muted\":true") }
-        try await front.waitForLine("the mute in the journal") { $0.contains("speech muted (MQTT)") }
-        let file = "\(front.state)/\(MuteSwitch.fileName)"
-        #expect(try String(contentsOfFile: file, encoding: .utf8) == "on\n")
-        let mode = try #require(try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int)
-        #expect(mode == 0o600)
         #expect(!sub.messages.dropFirst(before).contains { $0.topic == "door-greeter/back/state" && $0.payload.contains("\"muted\":true") })
         #expect(!FileManager.default.fileExists(atPath: "\(back.state)/\(MuteSwitch.fileName)"))
+
+        // Home Assistant restarts: both doors announce themselves again.
+        let restart = sub.messages.count
+        try broker.publish("homeassistant/status", "online")
+        try await sub.waitFor("homeassistant/event/front/greeting/config", from: restart, daemon: front)
+        try await sub.waitFor("homeassistant/event/back/greeting/config", from: restart, daemon: back)
+
+        // A photo removed from back's gallery: its person topic and entity are deleted (empty retained payloads).
+        let removal = sub.messages.count
+        try FileManager.default.removeItem(atPath: "\(back.gallery)/biden.jpg")
+        try await sub.waitFor("homeassistant/device_tracker/back/biden/config", from: removal, daemon: back) { $0.isEmpty }
+        try await sub.waitFor("door-greeter/back/person/biden", from: removal, daemon: back) { $0.isEmpty }
+
+        // A reload with another device id reconnects: the old name goes offline, the new one comes online.
+        try back.writeConfig(Self.mqttConfig(broker, device: "side"))
+        back.send(SIGHUP)
+        try await sub.waitFor("door-greeter/back/availability", from: removal, daemon: back) { $0 == "offline" }
+        try await sub.waitFor("door-greeter/side/availability", daemon: back) { $0 == "online" }
+
         try await Self.expectCleanStop(front)
         try await Self.expectCleanStop(back)
+    }
+
+    @Test func mqttWrongPasswordIsOneClearLineAndAReloadWithTheRightOneConnects() async throws {
+        let broker = try MosquittoBroker(user: ("door", "right horse battery"))
+        broker.login = ["-u", "door", "-P", "right horse battery"]
+        try await broker.start()
+        let sub = try await MQTTSubscriber(broker: broker, topics: ["door-greeter/pw/availability"])
+        let passwordFile = try TestPaths.scratchDirectory("password") + "/mqtt-password"
+        defer { try? FileManager.default.removeItem(atPath: (passwordFile as NSString).deletingLastPathComponent) }
+        try "wrong\n".write(toFile: passwordFile, atomically: true, encoding: .utf8)
+        let daemon = try await DaemonUnderTest.start(
+            photos: ["obama.jpg"],
+            config: Self.mqttConfig(broker, device: "pw", extra: "username = \"door\"\npassword_file = \"\(passwordFile)\""),
+            loop: true)
+        let refused = try await daemon.waitForLine("the refusal") { $0.contains("refused the connection") }
+        #expect(daemon.log[refused].contains("not authorised") && daemon.log[refused].contains("mqtt.password_file"),
+                "\(daemon.log[refused])")
+        // It keeps trying with backoff, and says so only once.
+        try await daemon.waitUntil("two more refusals in the broker's log") {
+            broker.logText.components(separatedBy: "not authorised").count > 3
+        }
+        #expect(daemon.log.filter { $0.contains("mqtt:") && $0.contains("refused") }.count == 1, "\(daemon.logTail)")
+
+        try "right horse battery\n".write(toFile: passwordFile, atomically: true, encoding: .utf8)
+        daemon.send(SIGHUP)
+        try await daemon.waitForLine("connected", from: refused) { $0.contains("mqtt: connected to") }
+        try await sub.waitFor("door-greeter/pw/availability", daemon: daemon) { $0 == "online" }
+        try await Self.expectCleanStop(daemon)
     }
 }

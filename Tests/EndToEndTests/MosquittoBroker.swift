@@ -9,13 +9,29 @@ final class MosquittoBroker {
     private var process: Process?
     var logFile: String { directory + "/mosquitto.log" }
 
-    init() throws {
+    /// `user`: only this user (name, password) may connect; nil: anyone.
+    init(user: (name: String, password: String)? = nil) throws {
         directory = try TestPaths.scratchDirectory("mosquitto")
         port = try Self.freeLoopbackPort()
-        // Anonymous clients on 127.0.0.1 only; no persistence, so a restarted broker has forgotten every
-        // retained message and whatever the daemon re-publishes is seen.
-        try "listener \(port) 127.0.0.1\nallow_anonymous true\npersistence false\n"
-            .write(toFile: directory + "/mosquitto.conf", atomically: true, encoding: .utf8)
+        // On 127.0.0.1 only; no persistence, so a restarted broker has forgotten every retained message and
+        // whatever the daemon re-publishes is seen.
+        // As the test's own user: started by root, mosquitto would become user mosquitto, who may not see
+        // into this directory.
+        let me = String(cString: getpwuid(getuid()).pointee.pw_name)
+        var config = "listener \(port) 127.0.0.1\npersistence false\nuser \(me)\n"
+        if let user {
+            let passwords = directory + "/passwords"
+            let tool = Process()
+            tool.executableURL = URL(fileURLWithPath: "/usr/bin/mosquitto_passwd")
+            tool.arguments = ["-c", "-b", passwords, user.name, user.password]
+            try tool.run()
+            tool.waitUntilExit()
+            try #require(tool.terminationStatus == 0, "mosquitto_passwd failed")
+            config += "allow_anonymous false\npassword_file \(passwords)\n"
+        } else {
+            config += "allow_anonymous true\n"
+        }
+        try config.write(toFile: directory + "/mosquitto.conf", atomically: true, encoding: .utf8)
     }
 
     deinit {
@@ -61,11 +77,14 @@ final class MosquittoBroker {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/mosquitto_pub")
         process.arguments = ["-h", "127.0.0.1", "-p", "\(port)", "-q", "1", "-t", topic, "-m", payload]
-            + (retain ? ["-r"] : [])
+            + (retain ? ["-r"] : []) + login
         try process.run()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "mosquitto_pub -t \(topic) failed")
     }
+
+    /// mosquitto_pub and mosquitto_sub log in as this user.
+    var login: [String] = []
 
     private static func freeLoopbackPort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -111,19 +130,22 @@ final class MQTTSubscriber {
     private let process = Process()
     private let file: String
 
-    /// Returns once the subscription is in place (the broker logged it is not visible to us, so: mosquitto_sub
-    /// has connected when a retained probe it subscribed to comes back).
-    init(broker: MosquittoBroker, topics: [String], sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    /// Returns once the subscription is in place.
+    /// `hex`: payloads as hexadecimal (for images).
+    init(broker: MosquittoBroker, topics: [String], hex: Bool = false,
+         sourceLocation: SourceLocation = #_sourceLocation) async throws {
         file = broker.directory + "/sub-\(UUID().uuidString).log"
         _ = FileManager.default.createFile(atPath: file, contents: nil)
         process.executableURL = URL(fileURLWithPath: "/usr/bin/mosquitto_sub")
         let probe = "probe/\(UUID().uuidString)"
-        process.arguments = ["-h", "127.0.0.1", "-p", "\(broker.port)", "-q", "1", "-F", "%r\t%t\t%p", "-t", probe]
+        process.arguments = ["-h", "127.0.0.1", "-p", "\(broker.port)", "-q", "1", "-F", hex ? "%r\t%t\t%x" : "%r\t%t\t%p", "-t", probe]
+            + broker.login
             + topics.flatMap { ["-t", $0] }
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: file))
         process.standardError = FileHandle.nullDevice
         try process.run()
         let deadline = Date().addingTimeInterval(DaemonUnderTest.patience)
+        // mosquitto_sub has connected and subscribed when a probe it subscribed to comes back.
         while !messages.contains(where: { $0.topic == probe }) {
             try #require(process.isRunning && Date() < deadline, "mosquitto_sub did not subscribe", sourceLocation: sourceLocation)
             try broker.publish(probe, "probe")
@@ -140,7 +162,8 @@ final class MQTTSubscriber {
 
     /// Everything received so far, in order (binary payloads such as JPEGs come out garbled; they are not read).
     var messages: [Message] {
-        let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+        // Decoded leniently: a JPEG among the messages is not UTF-8.
+        let text = String(decoding: FileManager.default.contents(atPath: file) ?? Data(), as: UTF8.self)
         return text.split(separator: "\n").compactMap { line in
             let parts = line.split(separator: "\t", maxSplits: 2, omittingEmptySubsequences: false)
             guard parts.count == 3, parts[0] == "0" || parts[0] == "1" else { return nil }

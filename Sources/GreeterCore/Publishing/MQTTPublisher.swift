@@ -18,6 +18,8 @@ public final class MQTTPublisher: DoorEventListener, Sendable {
     // Touched only on `queue`.
     private nonisolated(unsafe) var settings: MQTTSettings?
     private nonisolated(unsafe) var client: MosquittoClient?
+    /// The password the client logged in with, to notice a changed password file on a reload.
+    private nonisolated(unsafe) var password: String?
     private nonisolated(unsafe) var connected = false
     /// A problem with the broker was logged and its end is not yet.
     private nonisolated(unsafe) var troubleReported = false
@@ -44,10 +46,11 @@ public final class MQTTPublisher: DoorEventListener, Sendable {
         }
     }
 
-    /// A reload: new settings reconnect (the old connection says `offline` first); unchanged ones do nothing.
+    /// A reload: new settings or a new password reconnect (the old connection says `offline` first);
+    /// unchanged ones do nothing.
     public func apply(_ new: MQTTSettings?) {
         queue.async { [self] in
-            guard new != settings else { return }
+            guard new != settings || (new?.passwordFile != nil && (try? Self.readPassword(new)) != password) else { return }
             disconnect()
             connect(new)
         }
@@ -124,12 +127,8 @@ public final class MQTTPublisher: DoorEventListener, Sendable {
     private func connect(_ new: MQTTSettings?) {
         settings = new
         guard let new else { return }
-        var password: String?
         do throws(SystemError) {
-            if let file = new.passwordFile {
-                // The first line, without its newline: what `echo secret > file` writes.
-                password = String(decoding: try FileBytes.read(file).prefix { $0 != UInt8(ascii: "\n") }, as: UTF8.self)
-            }
+            password = try Self.readPassword(new)
         } catch {
             return logger.error("mqtt.password_file \(new.passwordFile ?? ""): cannot read it (\(String(cString: strerror(error.code)))); not connecting to \(new.broker)")
         }
@@ -147,6 +146,12 @@ public final class MQTTPublisher: DoorEventListener, Sendable {
         } catch {
             logger.error("mqtt: \(error); not connecting to \(new.broker)")
         }
+    }
+
+    /// The first line of the password file, without its newline: what `echo secret > file` writes.
+    private static func readPassword(_ settings: MQTTSettings?) throws(SystemError) -> String? {
+        guard let file = settings?.passwordFile else { return nil }
+        return String(decoding: try FileBytes.read(file).prefix { $0 != UInt8(ascii: "\n") }, as: UTF8.self)
     }
 
     private func disconnect() {
