@@ -249,4 +249,20 @@ extension DaemonEndToEndTests {
         try await sub.waitFor("door-greeter/pw/availability", daemon: daemon) { $0 == "online" }
         try await Self.expectCleanStop(daemon)
     }
+
+    @Test func mqttTLSAgainstAPlainBrokerIsOneClearLine() async throws {
+        let broker = try MosquittoBroker()
+        try await broker.start()
+        let ca = try TestPaths.required("/etc/ssl/certs/ca-certificates.crt")
+        let daemon = try await DaemonUnderTest.start(
+            photos: ["obama.jpg"], config: Self.mqttConfig(broker, device: "tls", extra: "ca_file = \"\(ca)\""),
+            loop: true)
+        let line = try await daemon.waitForLine("the TLS failure") { $0.contains("TLS handshake failed") }
+        #expect(daemon.log[line].contains("127.0.0.1:\(broker.port)") && daemon.log[line].contains("retrying"))
+        try await daemon.waitUntil("two more attempts in the broker's log") {
+            broker.logText.components(separatedBy: "New connection from 127.0.0.1").count > 3
+        }
+        #expect(daemon.log.filter { $0.contains("mqtt: broker") }.count == 1, "\(daemon.logTail)")
+        try await Self.expectCleanStop(daemon)
+    }
 }

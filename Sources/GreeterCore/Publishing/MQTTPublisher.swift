@@ -127,11 +127,16 @@ public final class MQTTPublisher: DoorEventListener, Sendable {
     private func connect(_ new: MQTTSettings?) {
         settings = new
         guard let new else { return }
-        do throws(SystemError) {
-            password = try Self.readPassword(new)
-        } catch {
-            return logger.error("mqtt.password_file \(new.passwordFile ?? ""): cannot read it (\(String(cString: strerror(error.code)))); not connecting to \(new.broker)")
+        // Files named in the config are read here, so that a missing one is named in words rather than as
+        // libmosquitto's "invalid function arguments".
+        let files = [("password_file", new.passwordFile), ("ca_file", new.tls?.caFile),
+                     ("cert_file", new.tls?.certFile), ("key_file", new.tls?.keyFile)]
+        for case let (key, path?) in files {
+            do throws(SystemError) { _ = try FileBytes.read(path) } catch {
+                return logger.error("mqtt.\(key) \(path): cannot read it (\(String(cString: strerror(error.code)))); not connecting to \(new.broker)")
+            }
         }
+        password = try? Self.readPassword(new)
         do {
             let client = try MosquittoClient(
                 clientID: "door-greeter-\(new.deviceID)", will: (new.availabilityTopic, "offline"),
