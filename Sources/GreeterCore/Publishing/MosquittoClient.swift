@@ -149,7 +149,10 @@ final class MosquittoClient: @unchecked Sendable {  // the handle is used as lib
             backoff.withLock { $0 = 1 }
             return onEvent(.connected)
         }
-        onEvent(.refused(String(cString: mosquitto_connack_string(code)).lowercased()))
+        // "Connection Refused: not authorised." → "not authorised"
+        let answer = String(cString: mosquitto_connack_string(code))
+        let reason = answer.split(separator: ":", maxSplits: 1).last.map(String.init) ?? answer
+        onEvent(.refused(reason.trimmingCharacters(in: CharacterSet(charactersIn: " ."))))
     }
 
     private func describe(_ code: Int32) -> String {
