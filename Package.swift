@@ -32,12 +32,13 @@ let package = Package(
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "CEspeakNG", pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
         .systemLibrary(name: "CV4L2", pkgConfig: "libv4lconvert", providers: [.apt(["libv4l-dev"])]),
+        .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
         // inotify, ioctl and other Linux calls that Glibc's Swift overlay does not import cleanly.
         .target(name: "CLinuxShims"),
         .target(
             name: "GreeterCore",
             dependencies: [
-                "CVisionBridge", "CHDF5", "CEspeakNG", "CV4L2", "CLinuxShims",
+                "CVisionBridge", "CHDF5", "CEspeakNG", "CV4L2", "CMosquitto", "CLinuxShims",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 // System calls with EINTR retried in one place (FileDescriptor, Errno, FilePath).

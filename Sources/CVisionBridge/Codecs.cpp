@@ -218,7 +218,9 @@ bool endsWith(const std::string &s, const char *suffix) {
 
 using File = std::unique_ptr<FILE, decltype(&std::fclose)>;
 
-bool encodeJpegTo(FILE *file, const uint8_t *bgr, int width, int height, char *message) {
+/// Encodes through libjpeg into a file (`file`) or, with no file, into a malloc'ed buffer (`*buffer`, `*size`).
+bool encodeJpeg(FILE *file, unsigned char **buffer, unsigned long *size, const uint8_t *bgr, int width, int height,
+                int quality, char *message) {
     jpeg_compress_struct info;
     JpegErrors errors;
     info.err = jpeg_std_error(&errors.manager);
@@ -229,13 +231,13 @@ bool encodeJpegTo(FILE *file, const uint8_t *bgr, int width, int height, char *m
         return false;
     }
     jpeg_create_compress(&info);
-    jpeg_stdio_dest(&info, file);
+    if (file) jpeg_stdio_dest(&info, file); else jpeg_mem_dest(&info, buffer, size);
     info.image_width = JDIMENSION(width);
     info.image_height = JDIMENSION(height);
     info.input_components = 3;
     info.in_color_space = JCS_EXT_BGR;
     jpeg_set_defaults(&info);
-    jpeg_set_quality(&info, 95, TRUE);
+    jpeg_set_quality(&info, quality, TRUE);
     jpeg_start_compress(&info, TRUE);
     while (info.next_scanline < info.image_height) {
         JSAMPROW row = const_cast<uint8_t *>(bgr) + size_t(info.next_scanline) * width * 3;
@@ -281,9 +283,24 @@ extern "C" int cvb_write_image(const char *path, const uint8_t *bgr, int width, 
         File file(std::fopen(path, "wb"), &std::fclose);
         if (!file) throw std::runtime_error("cannot write " + name + ": " + std::strerror(errno));
         char message[JMSG_LENGTH_MAX] = {0};
-        if (!encodeJpegTo(file.get(), bgr, width, height, message))
+        if (!encodeJpeg(file.get(), nullptr, nullptr, bgr, width, height, 95, message))
             throw std::runtime_error("cannot write " + name + ": " + message);
         if (std::fclose(file.release()) != 0) throw std::runtime_error("cannot write " + name + ": " + std::strerror(errno));
+        return 0;
+    });
+}
+
+extern "C" int cvb_encode_jpeg(const uint8_t *bgr, int width, int height, int quality, uint8_t **out, size_t *length) {
+    return cvb::guarded("encode JPEG", [&] {
+        unsigned char *buffer = nullptr;
+        unsigned long size = 0;
+        char message[JMSG_LENGTH_MAX] = {0};
+        if (!encodeJpeg(nullptr, &buffer, &size, bgr, width, height, quality, message)) {
+            std::free(buffer);
+            throw std::runtime_error(std::string("cannot encode JPEG: ") + message);
+        }
+        *out = buffer;
+        *length = size_t(size);
         return 0;
     });
 }

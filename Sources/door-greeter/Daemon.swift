@@ -34,6 +34,7 @@ final class Daemon: Sendable {
     private let analyzer: FaceAnalyzer
     private let speaker: EspeakSpeaker
     private let pipeline: DoorPipeline
+    private let publisher: MQTTPublisher
     private let capture: CaptureLoop
     private let started = MonotonicClock.now()
     /// When the gallery scan running now last finished a photo (nil: no scan running), for the watchdog.
@@ -98,8 +99,13 @@ final class Daemon: Sendable {
             logger.info("enrolling the gallery: \(done) of \(total) photos looked at, saved so far")
             try? notifier.notify("STATUS=enrolled \(done)/\(total)\nEXTEND_TIMEOUT_USEC=\(Self.startExtension)")
         })
-        pipeline = DoorPipeline(analyzer: analyzer, speaker: speaker, matcher: report.matcher,
-                                settings: try PipelineSettings(config), greetingLog: greetingLog, logger: logger)
+        let mute = MuteSwitch(stateDirectory: config.state.directory)
+        if mute.isMuted { logger.notice("speech is muted (remembered from the last run): recognising, not speaking") }
+        publisher = MQTTPublisher(settings: MQTTSettings(config.mqtt), mute: mute, logger: logger)
+        publisher.galleryChanged(people: report.people.map(\.name))
+        pipeline = DoorPipeline(analyzer: analyzer, speaker: MutableSpeaker(speaker, mute: mute), matcher: report.matcher,
+                                settings: try PipelineSettings(config), greetingLog: greetingLog, logger: logger,
+                                listeners: [publisher])
         capture = CaptureLoop()
         logger.info("\("gallery \(config.gallery.directory): \(report.people.count) people, ")\("\(report.matcher.templateCount) templates; speech \(config.speech.output), voice \(config.speech.voice)")")
         if !report.unsettled.isEmpty { scheduleSettledRescan() }
@@ -116,6 +122,7 @@ final class Daemon: Sendable {
     /// next pass or a camera's return is not a new start.
     private func firstFrame() {
         dispatchPrecondition(condition: .onQueue(control))
+        publisher.cameraConnected(true)
         if cameraMissing {
             cameraMissing = false
             notify { try $0.status("camera is here: \(describeSource(config))") }
@@ -133,6 +140,7 @@ final class Daemon: Sendable {
         logger.error("\(reason); waiting for it")
         guard !cameraMissing else { return }
         cameraMissing = true
+        publisher.cameraConnected(false)
         notify { try $0.status("waiting for the camera: \(reason)") }
         guard !announcedReady else { return }
         announcedReady = true
@@ -216,6 +224,7 @@ final class Daemon: Sendable {
             let report = try gallery.rescan(stop: { [self] in galleryStopping.load(ordering: .relaxed) },
                                             progress: { [self] in galleryProgress.withLock { $0 = MonotonicClock.now() } })
             pipeline.replaceGallery(report.matcher)
+            publisher.galleryChanged(people: report.people.map(\.name))
             if !report.unsettled.isEmpty { scheduleSettledRescan() }
         } catch is Gallery.Stopped {
             return
@@ -261,6 +270,7 @@ final class Daemon: Sendable {
         if new.modelWarnings != old.modelWarnings { new.modelWarnings.forEach { logger.warning("\($0)") } }
         if new.models != old.models { logger.warning("models.directory changed: takes effect at the next restart") }
         if new.detection.threads != old.detection.threads { setVisionThreads(new.detection.threads) }
+        publisher.apply(MQTTSettings(new.mqtt))
         if new.log.level != old.log.level { logger.notice("log.level changed: takes effect at the next restart") }
         galleryQueue.async { [self, new] in
             gallery.reconfigure(new, queue: galleryQueue) { [self] in galleryChanged() }
@@ -291,6 +301,7 @@ final class Daemon: Sendable {
         }
         if galleryIdle.wait(timeout: .now() + 5) == .timedOut { logger.warning("the gallery scan did not stop in 5 s") }
         pipeline.finish(timeout: 5)
+        publisher.stop()
         let stats = pipeline.statistics
         logger.info("\("frames \(stats.framesCaptured) captured, \(stats.framesDetected) detected, ")\("\(stats.framesStatic) static, \(stats.framesDropped) dropped; \(stats.facesEmbedded) faces embedded; \(stats.greetings) greetings")")
         if let file = overrides.statsFile { writeStats(stats, to: file) }

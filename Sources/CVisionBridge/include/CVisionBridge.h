@@ -31,6 +31,8 @@ void cvb_free(void *pointer);
 int cvb_decode_image(const uint8_t *bytes, size_t length, cvb_pixels *out);
 /// Encodes to a file: JPEG (quality 95) for .jpg/.jpeg, PNG for .png, an error for any other extension.
 int cvb_write_image(const char *path, const uint8_t *bgr, int width, int height);
+/// Encodes to JPEG in memory (quality 0...100); `*out` is malloc'ed, release with cvb_free.
+int cvb_encode_jpeg(const uint8_t *bgr, int width, int height, int quality, uint8_t **out, size_t *length);
 
 enum { CVB_INTER_LINEAR = 1, CVB_INTER_AREA = 3 };
 

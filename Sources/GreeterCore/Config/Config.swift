@@ -14,6 +14,7 @@ public struct Config: Sendable, Equatable {
     public var speech = SpeechSettings()
     public var state = State()
     public var log = Log()
+    public var mqtt = MQTT()
 
     public init() {}
 
@@ -133,5 +134,30 @@ public struct Config: Sendable, Equatable {
         public enum Level: String, Sendable, Equatable, CaseIterable {
             case debug, info, notice, warning, error
         }
+    }
+
+    /// Publishing to an MQTT broker (Home Assistant). Empty strings mean "not set".
+    public struct MQTT: Sendable, Equatable {
+        public var enabled = false
+        public var host = "localhost"
+        public var port = 1883
+        /// Names this door on the broker and in Home Assistant; "" is the machine's host name.
+        public var deviceId = ""
+        public var username = ""
+        /// Absolute path of a file holding the password (never the password itself in the config).
+        public var passwordFile = ""
+        /// TLS: a CA file turns it on; a client certificate and its key go together.
+        public var caFile = ""
+        public var certFile = ""
+        public var keyFile = ""
+        /// "" is `door-greeter/<device id>`.
+        public var topicPrefix = ""
+        public var discovery = true
+        public var discoveryPrefix = "homeassistant"
+        /// Send the JPEG crop of an unknown visitor's face (biometric data: off by default).
+        public var publishFaces = false
+        /// A person recognised is `home` for this long after the last recognition.
+        public var presenceTimeoutMinutes = 10.0
+        public init() {}
     }
 }

@@ -27,6 +27,7 @@ extension Config {
         var config = Config()
         readSchema(into: &config, with: &reader)
         checkVotesFitWindow(config.decision, with: &reader)
+        checkTLSFiles(config.mqtt, with: &reader)
         reader.recordUnknownKeys()
         guard reader.problems.isEmpty else {
             // In file order, so they read like a walk down the file; problems without a line keep their order last.
@@ -106,6 +107,46 @@ extension Config {
         r.absolutePath("state.directory", into: &c.state.directory)
 
         r.choice("log.level", into: &c.log.level)
+
+        r.bool("mqtt.enabled", into: &c.mqtt.enabled)
+        r.string(
+            "mqtt.host", into: &c.mqtt.host, expected: "a host name or IP address (letters, digits, '.', '-', ':')",
+            invalid: "not a host name", parse: { MQTTNames.isHost($0) ? $0 : nil })
+        r.int("mqtt.port", in: 1...65_535, into: &c.mqtt.port)
+        r.string(
+            "mqtt.device_id", into: &c.mqtt.deviceId,
+            expected: "\"\" (the host name) or 1 to 64 letters, digits, '_' and '-'", invalid: "not a device id",
+            parse: { $0.isEmpty || MQTTNames.isDeviceID($0) ? $0 : nil })
+        r.string("mqtt.username", into: &c.mqtt.username)
+        r.optionalAbsolutePath("mqtt.password_file", into: &c.mqtt.passwordFile)
+        r.optionalAbsolutePath("mqtt.ca_file", into: &c.mqtt.caFile)
+        r.optionalAbsolutePath("mqtt.cert_file", into: &c.mqtt.certFile)
+        r.optionalAbsolutePath("mqtt.key_file", into: &c.mqtt.keyFile)
+        r.string(
+            "mqtt.topic_prefix", into: &c.mqtt.topicPrefix,
+            expected: "\"\" (door-greeter/<device id>) or topic levels without '+', '#', leading or trailing '/'",
+            invalid: "not a topic prefix", parse: { $0.isEmpty || MQTTNames.isTopicPrefix($0) ? $0 : nil })
+        r.bool("mqtt.discovery", into: &c.mqtt.discovery)
+        r.string(
+            "mqtt.discovery_prefix", into: &c.mqtt.discoveryPrefix,
+            expected: "topic levels without '+', '#', leading or trailing '/'", invalid: "not a topic prefix",
+            parse: { MQTTNames.isTopicPrefix($0) ? $0 : nil })
+        r.bool("mqtt.publish_faces", into: &c.mqtt.publishFaces)
+        r.double("mqtt.presence_timeout_minutes", in: 1...10_080, into: &c.mqtt.presenceTimeoutMinutes)
+    }
+
+    /// A client certificate needs its key and a CA to check the broker with; reported on the key that is set.
+    private static func checkTLSFiles(_ mqtt: MQTT, with r: inout ConfigReader) {
+        let keys = ["cert_file", "key_file", "ca_file"]
+        guard !keys.contains(where: { r.hasProblem("mqtt.\($0)") }) else { return }
+        if mqtt.certFile.isEmpty != mqtt.keyFile.isEmpty {
+            let (set, missing) = mqtt.certFile.isEmpty ? ("key_file", "cert_file") : ("cert_file", "key_file")
+            r.record(["mqtt", set], found: r.value(at: ["mqtt", set]),
+                     message: "set without mqtt.\(missing), expected both or neither")
+        } else if !mqtt.certFile.isEmpty, mqtt.caFile.isEmpty {
+            r.record(["mqtt", "cert_file"], found: r.value(at: ["mqtt", "cert_file"]),
+                     message: "a client certificate without mqtt.ca_file, expected ca_file set for TLS")
+        }
     }
 
     /// K of the last N cannot agree if K > N. Reported on whichever of the two the file sets (votes if both), and only

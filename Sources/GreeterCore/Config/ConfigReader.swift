@@ -57,6 +57,12 @@ struct ConfigReader {
         }
     }
 
+    /// "" (not set) or an absolute path.
+    mutating func optionalAbsolutePath(_ key: String, into target: inout String) {
+        string(key, into: &target, expected: "\"\" (not set) or an absolute path (starting with /)",
+               invalid: "not absolute") { $0.isEmpty || $0.hasPrefix("/") ? $0 : nil }
+    }
+
     mutating func choice<Choice: RawRepresentable & CaseIterable>(_ key: String, into target: inout Choice)
     where Choice.RawValue == String {
         let choices = Choice.allCases.map { Self.quoted($0.rawValue) }.joined(separator: ", ")

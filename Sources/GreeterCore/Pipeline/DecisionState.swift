@@ -61,6 +61,9 @@ struct DecisionState {
         return events + (anyoneUndecided ? [] : policy.flush(now: moment, early: true))
     }
 
+    /// What a track has been decided to be so far.
+    func decision(of track: TrackID) -> VoteBox.Decision? { boxes[track]?.decision }
+
     /// A face in view that is still being recognised. The group window waits only for those: with nobody
     /// else undecided, the greeting is said at once.
     var anyoneUndecided: Bool {

@@ -11,6 +11,7 @@ public final class DoorPipeline: Sendable {
     private let models: any FaceModels
     private let clock: PipelineClock
     private let speaker: any Speaker
+    private let listeners: [any DoorEventListener]
     private let logger: Logger
     private let settings: Mutex<PipelineSettings>
     private let matcher: Mutex<Matcher>
@@ -41,10 +42,12 @@ public final class DoorPipeline: Sendable {
 
     /// `analyzer` is the real `FaceAnalyzer`, or scripted faces in tests; `clock` is the system's but in tests.
     public init(analyzer: any FaceModels, speaker: any Speaker, matcher: Matcher, settings: PipelineSettings,
-                greetingLog: GreetingLog, logger: Logger, clock: PipelineClock = .system) {
+                greetingLog: GreetingLog, logger: Logger, listeners: [any DoorEventListener] = [],
+                clock: PipelineClock = .system) {
         models = analyzer
         self.clock = clock
         self.speaker = speaker
+        self.listeners = listeners
         self.logger = logger
         self.settings = Mutex(settings)
         self.matcher = Mutex(matcher)
@@ -157,7 +160,14 @@ public final class DoorPipeline: Sendable {
                 for (item, match) in zip(faces, matches) {
                     logger.debug("track \(item.track): \(match.name ?? match.verdict.rawValue)",
                                  metadata: ["distance": "\(match.best.map { $0.distance.formatted } ?? "-")"])
-                    handle(state.vote(item.track, match: match, at: moment))
+                    let before = state.decision(of: item.track)
+                    let events = state.vote(item.track, match: match, at: moment)
+                    if let decision = state.decision(of: item.track), decision != before {
+                        let face = DecidedFace(trackID: item.track, decision: decision, match: match, frame: job.image,
+                                               box: item.face.box, time: Date(timeIntervalSince1970: moment.unix))
+                        for listener in listeners { listener.decided(face) }
+                    }
+                    handle(events)
                 }
             }
         } catch {
@@ -196,6 +206,9 @@ public final class DoorPipeline: Sendable {
         let details = greeting.people.map { person in
             "\(person.identity) d=\(person.meanDistance.formatted) votes=\(person.votes)/\(person.window)"
         }
+        let spoken = SpokenGreeting(greeting: greeting, msFromFirstFrame: delays,
+                                     time: Date(timeIntervalSince1970: clock.wall().unix))
+        for listener in listeners { listener.greeted(spoken) }
         do {
             let utterance = try speaker.say(greeting.text)
             logger.notice("greeted: \"\(greeting.text)\"", metadata: [

@@ -48,6 +48,18 @@ public enum ImageFile {
         return try decode(bytes, maxPixels: maxPixels)
     }
 
+    /// `image` as JPEG bytes, e.g. to send a face crop over the network.
+    public static func jpeg(_ image: Image, quality: Int = 85) throws -> [UInt8] {
+        var bytes: UnsafeMutablePointer<UInt8>?
+        var length = 0
+        let status = image.pixels.withUnsafeBufferPointer {
+            cvb_encode_jpeg($0.baseAddress, Int32(image.width), Int32(image.height), Int32(quality), &bytes, &length)
+        }
+        try VisionError.check(status, "cannot encode a JPEG")
+        defer { cvb_free(bytes) }
+        return Array(UnsafeBufferPointer(start: bytes, count: length))
+    }
+
     /// Writes `image`; the format follows the extension (.jpg, .png, ...).
     public static func write(_ image: Image, to path: String) throws {
         let status = image.pixels.withUnsafeBufferPointer {
