@@ -21,10 +21,6 @@ public enum ImageFile {
                     + "\(maxPixels) pixels (a decompression bomb, or a photo to scale down)")
             }
         }
-        guard ImageHeader.isComplete(bytes, format: header.format) else {
-            throw Problem(description: "truncated \(header.format.rawValue): the file ends before the image does "
-                + "(cut short, or still being written)")
-        }
         var decoded = cvb_pixels()
         let status = bytes.withUnsafeBufferPointer { cvb_decode_image($0.baseAddress, $0.count, &decoded) }
         guard status == 0 else {
