@@ -1,5 +1,3 @@
-// libmosquitto's client API. The calls door-greeter uses are plain functions and enums that import into Swift
-// as they are; the only macro it needs, the version, is re-exported as a constant.
+// libmosquitto's client API. The calls door-greeter uses are plain functions, enums and integer macros that
+// import into Swift as they are, so no inline shims are needed.
 #include <mosquitto.h>
-
-static const int cmosq_version_number = LIBMOSQUITTO_VERSION_NUMBER;
