@@ -4,7 +4,7 @@ import GreeterCore
 struct EmbedCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "embed",
-        abstract: "Print the 512-d FaceNet embedding of every face in each photo, for use by other tools.")
+        abstract: "Print the 128-d SFace embedding of every face in each photo, for use by other tools.")
 
     @OptionGroup var common: CommonOptions
 
