@@ -4,7 +4,7 @@ import GreeterCore
 struct EmbedCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "embed",
-        abstract: "Print the 512-d FaceNet embedding of every face in each photo, for use by other tools.",
+        abstract: "Print the 128-d SFace embedding of every face in each photo, for use by other tools.",
         discussion: """
             Faces are found as `eval` and enrolment find them in photos (down to 20 px), so a photo gives the same \
             embedding here as there. A photo that cannot be read is named on stderr and skipped; the exit status is \

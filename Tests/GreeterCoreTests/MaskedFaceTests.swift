@@ -3,8 +3,10 @@ import GreeterCore
 import Testing
 
 /// Masked faces on MFR2 (26 people, 93 masked and 51 unmasked photos): one unmasked photo per person enrolled, with
-/// and without the synthetic masked templates. Floors come from measurements (`eval masked`, mirror averaging on):
-/// masked rank-1 88.2 % without and 95.7 % with the standard masks, unmasked 100 %, no stranger accepted either way.
+/// and without the synthetic masked templates, at the default thresholds. Floors come from measurements (`eval masked`,
+/// YuNet + SFace, mirror averaging on): masked rank-1 96.8 % either way, masked probes recognised at the thresholds
+/// (1.10, masked 1.05) 78.5 % without and 82.8 % with the standard masks, nobody misidentified, unmasked rank-1
+/// 100 %, no MFR2 stranger accepted either way.
 @Suite(.serialized) struct MaskedFaceTests {
     static var mfr2: String {
         let path = RealData.datasets + "/mfr2"
@@ -20,16 +22,17 @@ import Testing
         var enrolment = PhotoEnroller.Settings()
         enrolment.augmentations = MaskAugmentation.standard
         let evaluation = MaskedEvaluation(probe: Self.probe, enroller: PhotoEnroller(analyzer: RealData.analyzer, settings: enrolment),
-                                          matcher: Matcher.Settings())
+                                          matcher: Config().matcherSettings)
         let report = try evaluation.run(mfr2: try MFR2Dataset(directory: Self.mfr2))
         #expect(report.gallery.count == 26)
         #expect(report.with.masked.probes == 93 && report.with.unmasked.probes == 25)
-        #expect(report.detectorMisses.isEmpty, "the near-miss second look finds every masked face: \(report.detectorMisses)")
+        #expect(report.detectorMisses.isEmpty, "YuNet finds every masked face: \(report.detectorMisses)")
 
         let (with, without) = (report.with, report.without)
         #expect(with.masked.rank1 >= 0.95, "masked rank-1 with synthetic templates \(with.masked.rank1)")
-        #expect(with.masked.rank1 > without.masked.rank1, "\(with.masked.rank1) vs \(without.masked.rank1) without")
-        #expect(with.masked.accepted > without.masked.accepted)
+        #expect(with.masked.rank1 >= without.masked.rank1, "\(with.masked.rank1) vs \(without.masked.rank1) without")
+        #expect(with.masked.accepted >= 0.8 && with.masked.accepted > without.masked.accepted,
+                "masked recognised \(with.masked.accepted) with, \(without.masked.accepted) without")
         #expect(with.unmasked.rank1 == 1 && without.unmasked.rank1 == 1)
         #expect(with.unmasked.misidentified == 0 && with.masked.misidentified == 0)
         // The guard: the extra templates accept no stranger that the photos alone would not.

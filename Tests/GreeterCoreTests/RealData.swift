@@ -23,7 +23,7 @@ enum RealData {
         }
     }()
 
-    /// One analyzer for the whole test run: loading FaceNet costs a second and 140 MB.
+    /// One analyzer for the whole test run: loading the models costs a fraction of a second and ~50 MB.
     static let analyzer: FaceAnalyzer = {
         do { return try FaceAnalyzer(models: models) } catch { preconditionFailure("\(error)") }
     }()

@@ -6,7 +6,7 @@ public struct MaskedEvaluation: Sendable {
     public var enroller: PhotoEnroller
     public var matcher: Matcher.Settings
     /// Synthetic thresholds of the report's sweep.
-    public var sweep: [Float] = stride(from: Float(0.7), through: 1.2001, by: 0.05).map { $0 }
+    public var sweep: [Float] = stride(from: Float(0.7), through: 1.2001, by: 0.025).map { $0 }
 
     public init(probe: ProbeEmbedder, enroller: PhotoEnroller, matcher: Matcher.Settings) {
         self.probe = probe; self.enroller = enroller; self.matcher = matcher

@@ -1,7 +1,7 @@
 import Foundation
 
-/// L2 distance between two embeddings — the one unit used in docs, config, logs and JSON. FaceNet's embeddings
-/// have unit length, so it runs from 0 (identical) to 2 (opposite); same-person pairs sit around 0.6–0.9.
+/// L2 distance between two embeddings — the one unit used in docs, config, logs and JSON. The embeddings have unit
+/// length, so it runs from 0 (identical) to 2 (opposite); with SFace, same-person pairs sit around 0.6–1.0.
 @inline(__always)
 public func l2Distance(_ a: [Float], _ b: [Float]) -> Float {
     precondition(a.count == b.count, "embeddings of different lengths")

@@ -13,7 +13,9 @@ public struct Matcher: Sendable {
         /// (`eval masked` measures where strangers start to get in).
         public var syntheticThreshold: Float
 
-        public init(threshold: Float = 1.0, ambiguityMargin: Float = 0.08, syntheticThreshold: Float = 0.75) {
+        public init(threshold: Float = Float(FaceEmbedder.calibration.threshold.value),
+                    ambiguityMargin: Float = Float(FaceEmbedder.calibration.ambiguityMargin.value),
+                    syntheticThreshold: Float = Float(FaceEmbedder.calibration.maskedThreshold.value)) {
             self.threshold = threshold; self.ambiguityMargin = ambiguityMargin; self.syntheticThreshold = syntheticThreshold
         }
 

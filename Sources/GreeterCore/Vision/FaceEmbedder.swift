@@ -35,8 +35,17 @@ public final class FaceEmbedder: Sendable {
         return vector.map { $0 / max(length, .leastNormalMagnitude) }
     }
 
+    /// At most this many chips per forward pass: cv::dnn keeps every layer's output for the whole batch, so an
+    /// enrolment photo's 12 chips (6 templates, mirrored) in one pass would hold ~4× the memory of a batch of 4.
+    static let largestBatch = 4
+
     /// The raw outputs (norm about 10), one per chip.
     private func embed(_ chips: [Image]) throws -> [[Float]] {
+        guard chips.count <= Self.largestBatch else {
+            return try stride(from: 0, to: chips.count, by: Self.largestBatch).flatMap { start in
+                try embed(Array(chips[start..<min(start + Self.largestBatch, chips.count)]))
+            }
+        }
         guard !chips.isEmpty else { return [] }
         let side = Self.chipSide
         precondition(chips.allSatisfy { $0.width == side && $0.height == side }, "chips must be \(side)x\(side)")
