@@ -37,7 +37,8 @@ extension DaemonEndToEndTests {
         let person = try #require((event["people"] as? [[String: Any]])?.first)
         #expect((person["distance"] as? Double).map { (0..<1.0).contains($0) } == true, "\(person)")
         #expect((person["ms_from_first_frame"] as? Int).map { $0 > 0 } == true, "\(person)")
-        #expect((person["votes"] as? Int) == 3)
+        // The sequential rule names a face after one to K (3) agreeing looks, depending on how close they are.
+        #expect((person["votes"] as? Int).map { (1...3).contains($0) } == true, "\(person)")
         #expect(event["time"] is String)
         try await sub.waitFor("\(prefix)/person/lin_manuel_miranda", daemon: daemon) { $0 == "home" }
         // Nobody is "home" from an earlier run: everyone starts not_home.

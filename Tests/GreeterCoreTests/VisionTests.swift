@@ -120,7 +120,7 @@ import Testing
         let folder = RealData.scratch("models")
         let error = try #require(throws: ModelFiles.Problem.self) { try ModelFiles(directory: folder) }
         // Fit for an installed service: where the files are expected and what installs them, not a checkout's script.
-        #expect(error.description.contains("expects its 4 model files in \(folder)"))
+        #expect(error.description.contains("expects its \(ModelFiles.Model.allCases.count) model files in \(folder)"))
         #expect(error.description.contains("scripts/install") && !error.description.contains("fetch-models"))
         _ = FileManager.default.createFile(atPath: folder + "/pnet.onnx", contents: Data("junk".utf8))
         let wrong = try #require(throws: ModelFiles.Problem.self) { try ModelFiles(directory: folder) }

@@ -4,7 +4,7 @@ import GreeterCore
 
 /// A real matcher over a tiny 4-d gallery: Alice on one axis, Bob on another.
 private let matcher = Matcher(templates: [("Alice", "photo", [1, 0, 0, 0]), ("Bob", "photo", [0, 1, 0, 0])], dimension: 4)
-private let settings = Matcher.Settings(threshold: 1.0, ambiguityMargin: 0.08)
+private let settings = Matcher.Settings(threshold: 1.0, ambiguityMargin: 0.08, syntheticThreshold: 0.75)
 
 /// A face at L2 `distance` from `name`'s template, turned away from everyone else.
 private func seen(_ name: String, at distance: Float) -> Matcher.Match {
