@@ -72,7 +72,7 @@ private func waitFor(_ what: String, _ condition: () -> Bool) throws {
     /// Runs `frames` frames 100 ms apart through a pipeline with scripted faces, one frame at a time; returns
     /// what was said once the pipeline has finished.
     @discardableResult
-    func run(_ models: ScriptedModels, frames: Int, in dir: String,
+    fileprivate func run(_ models: ScriptedModels, frames: Int, in dir: String,
              _ check: (DoorPipeline, RecordingSpeaker) throws -> Void = { _, _ in }) throws -> [String] {
         var settings = try PipelineSettings(Config())
         settings.motion.enabled = false

@@ -31,7 +31,8 @@ private func rule(_ k: Int, of n: Int) -> VoteBox.Rule {
 
     @Test func aLookFarInsideTheThresholdDecidesAtOnce() throws {
         var box = VoteBox(rule: rule(3, of: 5))
-        let decision = try #require(box.add(seen("Alice", at: 0.7)))
+        let added = box.add(seen("Alice", at: 0.7))
+        let decision = try #require(added)
         #expect(decision.identity == .person("Alice"))
         #expect(decision.votes == 1 && decision.window == 5)
         #expect(abs(decision.meanDistance - 0.7) < 1e-5)
@@ -48,7 +49,8 @@ private func rule(_ k: Int, of n: Int) -> VoteBox.Rule {
         var three = VoteBox(rule: rule(3, of: 5))
         #expect(three.add(seen("Alice", at: 0.97)) == nil)
         #expect(three.add(seen("Alice", at: 0.97)) == nil)
-        let decision = try #require(three.add(seen("Alice", at: 0.97)))
+        let added = three.add(seen("Alice", at: 0.97))
+        let decision = try #require(added)
         #expect(decision.identity == .person("Alice") && decision.votes == 3)
     }
 
