@@ -2,10 +2,14 @@ import Dispatch
 import Foundation
 import GreeterCore
 import Logging
+import ServiceLifecycle
 import Synchronization
+import UnixSignals
 
-/// `door-greeter run`: wires the pipeline to its source, the gallery folder, speech, signals and systemd, and
-/// applies reloads. Everything that changes state runs on `control`, one serial queue.
+/// `door-greeter run`: wires the pipeline to its source, the gallery folder, speech and systemd, and applies
+/// reloads. Once loaded it runs as a group of services (publisher, pipeline, gallery, capture, watchdog) that a
+/// graceful shutdown stops in reverse: the sources of work first, then the pipeline finishes what it holds.
+/// State that reloads change runs on `control`, one serial queue.
 final class Daemon: Sendable {
     struct Overrides: Sendable {
         var source: String?
@@ -24,8 +28,8 @@ final class Daemon: Sendable {
     /// the watchdog stops pinging. One photo takes a second or two.
     private static let galleryStall = 120.0
 
-    private let control: DispatchQueue
-    /// Embedding new photos takes a while: it runs here, never on `control`, which the watchdog timer shares.
+    private let control = DispatchQueue(label: "door-greeter.control")
+    /// Embedding new photos takes a while: it runs here, never on `control`.
     private let galleryQueue = DispatchQueue(label: "door-greeter.gallery")
     private let logger: Logger
     private let configPath: String?
@@ -36,11 +40,14 @@ final class Daemon: Sendable {
     private let pipeline: DoorPipeline
     private let publisher: MQTTPublisher
     private let capture: CaptureLoop
+    /// How each capture loop ended, for the capture service.
+    private let captureEnds = AsyncStream.makeStream(of: CaptureLoop.End.self)
     private let started = MonotonicClock.now()
     /// When the gallery scan running now last finished a photo (nil: no scan running), for the watchdog.
     private let galleryProgress = Mutex<Double?>(nil)
-    /// Set when the daemon stops: a running gallery scan ends after its current photo.
-    private let galleryStopping = Atomic(false)
+    /// Set when the daemon stops: a running gallery scan ends after its current photo, a reload is ignored.
+    private let stopping = Atomic(false)
+    private let exitStatus = Atomic<Int32>(0)
     // Touched only on `galleryQueue`.
     private nonisolated(unsafe) var gallery: GalleryKeeper
     private nonisolated(unsafe) var settledRescanPending = false
@@ -48,39 +55,52 @@ final class Daemon: Sendable {
     private nonisolated(unsafe) var config: Config
     private nonisolated(unsafe) var cameraMissing = false
     private nonisolated(unsafe) var announcedReady = false
-    private nonisolated(unsafe) var watchdog: DispatchSourceTimer?
-    private nonisolated(unsafe) var stopping = false
 
-    /// Loads everything, then signals READY; throws when it cannot start, `Gallery.Stopped` when a stop signal
-    /// ended the start-up (a clean exit, not a failure). Signals are handled from before the
-    /// models load: a stop ends the start-up after the current photo (progress saved), a reload is applied once
-    /// started.
-    static func start(configPath: String?, overrides: Overrides, logger: Logger) throws {
-        let control = DispatchQueue(label: "door-greeter.control")
-        let router = SignalRouter(logger: logger)
-        router.handler = SignalHandler.install(
-            queue: control, onReload: { router.reload() }, onStop: { router.stop(signal: $0) })
+    /// Runs the daemon until it stops and returns its exit status. Signals are handled from before the models
+    /// load: a stop ends the start-up after the current photo (progress saved), a reload is applied once started.
+    static func run(configPath: String?, overrides: Overrides, logger: Logger) async -> Int32 {
+        let lifecycle = await Lifecycle(logger: logger)
+        let startUp = ClosureService {
+            // Loading blocks for seconds (models, first enrolment): on a thread of its own, not Swift's pool.
+            let daemon = try await onThread {
+                try Daemon(configPath: configPath, overrides: overrides, logger: logger,
+                           isStopping: { lifecycle.stopRequested })
+            }
+            lifecycle.attach(daemon)
+            try await ServiceGroup(configuration: .init(services: daemon.services, logger: logger)).run()
+        }
+        let group = ServiceGroup(configuration: .init(services: [
+            .init(service: lifecycle),
+            .init(service: startUp, successTerminationBehavior: .gracefullyShutdownGroup,
+                  failureTerminationBehavior: .gracefullyShutdownGroup),
+        ], logger: logger))
+        lifecycle.group.withLock { $0 = group }
+        do {
+            try await group.run()
+        } catch is Gallery.Stopped {
+            return 0
+        } catch {
+            // Through the journal handler, so `journalctl -p warning` shows why the service did not start.
+            logger.error("cannot start: \(String(describing: error).replacingOccurrences(of: "\n", with: "; "))")
+            return 1
+        }
+        guard let daemon = lifecycle.daemon else { return 0 }
+        daemon.finished()
+        return daemon.exitStatus.load(ordering: .relaxed)
+    }
+
+    private init(configPath: String?, overrides: Overrides, logger: Logger,
+                 isStopping: @escaping @Sendable () -> Bool) throws {
         var config = try configPath.map { try Config.load(path: $0) } ?? Config()
         overrides.apply(to: &config)
         var logger = logger
         logger.logLevel = Logger.Level(config.log.level)
         config.modelWarnings.forEach { logger.warning("\($0)") }
         logger.info("starting: loading the models")
-        let daemon = try Daemon(config: config, configPath: configPath, overrides: overrides, logger: logger,
-                                control: control, isStopping: { router.stopRequested })
-        control.async {
-            daemon.begin()
-            router.attach(daemon)
-        }
-    }
-
-    private init(config: Config, configPath: String?, overrides: Overrides, logger: Logger, control: DispatchQueue,
-                 isStopping: @escaping @Sendable () -> Bool) throws {
         self.config = config
         self.configPath = configPath
         self.overrides = overrides
         self.logger = logger
-        self.control = control
         notifier = try SystemdNotifier.fromEnvironment()
         setVisionThreads(config.detection.threads)
         let models = try ModelFiles(directory: config.models.directory)
@@ -108,14 +128,87 @@ final class Daemon: Sendable {
                                 listeners: [publisher])
         capture = CaptureLoop()
         logger.info("\("gallery \(config.gallery.directory): \(report.people.count) people, ")\("\(report.matcher.templateCount) templates; speech \(config.speech.output), voice \(config.speech.voice)")")
-        if !report.unsettled.isEmpty { scheduleSettledRescan() }
+        if !report.unsettled.isEmpty { galleryQueue.async { self.scheduleSettledRescan() } }
     }
 
-    private func begin() {
-        dispatchPrecondition(condition: .onQueue(control))
+    // MARK: Services
+
+    /// In start order; a graceful shutdown stops them in reverse, so nothing is running when `run` returns (a
+    /// native stage cut off by the process's end logs errors).
+    private var services: [ServiceGroupConfiguration.ServiceConfiguration] {
+        [
+            .init(service: ClosureService { [self] in
+                try? await gracefulShutdown()
+                try await onThread { [publisher] in publisher.stop() }
+            }),
+            .init(service: ClosureService { [self] in
+                try? await gracefulShutdown()
+                try await onThread { [pipeline] in pipeline.finish(timeout: 5) }
+            }),
+            .init(service: ClosureService { [self] in try await runGallery() }),
+            // The end of a file (or a source that fails) ends the daemon.
+            .init(service: ClosureService { [self] in try await runCapture() },
+                  successTerminationBehavior: .gracefullyShutdownGroup),
+            .init(service: ClosureService { [self] in try await runWatchdog() }),
+        ]
+    }
+
+    private func runGallery() async throws {
         galleryQueue.async { [self] in gallery.watch(queue: galleryQueue) { [self] in galleryChanged() } }
-        startCapture(config)
-        startWatchdog()
+        try? await gracefulShutdown()
+        try await onThread { [self] in
+            let idle = DispatchSemaphore(value: 0)
+            galleryQueue.async { [self] in
+                gallery.stopWatching()
+                idle.signal()
+            }
+            if idle.wait(timeout: .now() + 5) == .timedOut { logger.warning("the gallery scan did not stop in 5 s") }
+        }
+    }
+
+    private func runCapture() async throws {
+        control.async { [self] in startCapture(config) }
+        let ends = captureEnds.stream
+        await cancelWhenGracefulShutdown { [self] in
+            for await end in ends {
+                switch end {
+                case .finished where overrides.loop:
+                    logger.info("end of \(overrides.source ?? "source"): playing it again")
+                    control.async { [self] in startCapture(config) }
+                case .finished:
+                    return beginStop(reason: "end of \(overrides.source ?? "source")")
+                case .failed(let message):
+                    logger.critical("cannot read frames: \(message)")
+                    exitStatus.store(1, ordering: .relaxed)
+                    return beginStop(reason: "source failed")
+                }
+            }
+        }
+        try await onThread { [self] in capture.stop(waitingUpTo: 2) }
+    }
+
+    /// WATCHDOG=1 from the pipeline's own heartbeat: no ping when a stage is stuck, the capture loop stopped
+    /// turning (waiting for a camera turns it) or a gallery scan hangs on one photo.
+    private func runWatchdog() async throws {
+        guard let interval = notifier.watchdogPingInterval, let limit = notifier.watchdogInterval else {
+            try? await gracefulShutdown()
+            return
+        }
+        let stall = Double(limit.components.seconds) + Double(limit.components.attoseconds) / 1e18
+        try? await cancelWhenGracefulShutdown { [self] in
+            while true {
+                try await Task.sleep(for: interval)
+                guard pipeline.isHealthy(limit: stall), capture.secondsSinceTick < stall else {
+                    logger.warning("pipeline stalled: not pinging the watchdog")
+                    continue
+                }
+                if let since = galleryProgress.withLock({ $0 }), MonotonicClock.now() - since > Self.galleryStall {
+                    logger.warning("gallery scan stuck on one photo for \(Int(MonotonicClock.now() - since)) s: not pinging the watchdog")
+                    continue
+                }
+                notify { try $0.watchdog() }
+            }
+        }
     }
 
     /// READY=1 goes out with the first frame: models, gallery and camera are all up then. Once: a looped file's
@@ -190,27 +283,12 @@ final class Daemon: Sendable {
             if isFirst { control.async { self.firstFrame() } }
             pipeline.submit(frame)
             if !realTime { pipeline.waitUntilIdle() }
-        }, onEnd: { [self] end in
-            control.async { self.sourceEnded(end) }
-        })
+        }, onEnd: { [captureEnds] end in captureEnds.continuation.yield(end) })
     }
 
     private func describeSource(_ config: Config) -> String {
         overrides.source.map { "source \($0)" }
             ?? "camera \(config.camera.device) \(config.camera.width)x\(config.camera.height)@\(config.camera.fps)"
-    }
-
-    private func sourceEnded(_ end: CaptureLoop.End) {
-        switch end {
-        case .finished where overrides.loop:
-            logger.info("end of \(overrides.source ?? "source"): playing it again")
-            startCapture(config)
-        case .finished:
-            stop(reason: "end of \(overrides.source ?? "source")")
-        case .failed(let message):
-            logger.critical("cannot read frames: \(message)")
-            stop(reason: "source failed", code: 1)
-        }
     }
 
     // MARK: Gallery
@@ -221,7 +299,7 @@ final class Daemon: Sendable {
         galleryProgress.withLock { $0 = MonotonicClock.now() }
         defer { galleryProgress.withLock { $0 = nil } }
         do {
-            let report = try gallery.rescan(stop: { [self] in galleryStopping.load(ordering: .relaxed) },
+            let report = try gallery.rescan(stop: { [self] in stopping.load(ordering: .relaxed) },
                                             progress: { [self] in galleryProgress.withLock { $0 = MonotonicClock.now() } })
             pipeline.replaceGallery(report.matcher)
             publisher.galleryChanged(people: report.people.map(\.name))
@@ -235,6 +313,7 @@ final class Daemon: Sendable {
 
     /// Photos still being written are read once they have settled, even if no other event comes.
     private func scheduleSettledRescan() {
+        dispatchPrecondition(condition: .onQueue(galleryQueue))
         guard !settledRescanPending else { return }
         settledRescanPending = true
         galleryQueue.asyncAfter(deadline: .now() + Gallery.settleSeconds) { [self] in
@@ -245,9 +324,12 @@ final class Daemon: Sendable {
 
     // MARK: Reload and stop
 
-    func reload() {
+    /// A SIGHUP: re-reads the config on `control`.
+    func requestReload() { control.async { self.reload() } }
+
+    private func reload() {
         dispatchPrecondition(condition: .onQueue(control))
-        guard !stopping else { return }
+        guard !stopping.load(ordering: .relaxed) else { return }
         notify { try $0.reloading() }
         defer { notify { try $0.ready() } }
         guard let configPath else {
@@ -283,30 +365,18 @@ final class Daemon: Sendable {
         logger.notice("reloaded \(configPath)")
     }
 
-    /// Stops the sources of work first (capture, gallery scan), then lets the pipeline finish what it holds, so
-    /// nothing is running when the process exits: a native stage cut off by exit() logs errors.
-    func stop(reason: String, code: Int32 = 0) {
-        dispatchPrecondition(condition: .onQueue(control))
-        guard !stopping else { return }
-        stopping = true
+    /// Says the daemon is stopping, once; the services then stop in reverse order.
+    func beginStop(reason: String) {
+        guard stopping.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
         notify { try $0.stopping() }
         logger.notice("stopping: \(reason)")
-        watchdog?.cancel()
-        galleryStopping.store(true, ordering: .relaxed)
-        capture.stop(waitingUpTo: 2)
-        let galleryIdle = DispatchSemaphore(value: 0)
-        galleryQueue.async { [self] in
-            gallery.stopWatching()
-            galleryIdle.signal()
-        }
-        if galleryIdle.wait(timeout: .now() + 5) == .timedOut { logger.warning("the gallery scan did not stop in 5 s") }
-        pipeline.finish(timeout: 5)
-        publisher.stop()
+    }
+
+    /// Every service has stopped: the figures of the run.
+    private func finished() {
         let stats = pipeline.statistics
         logger.info("\("frames \(stats.framesCaptured) captured, \(stats.framesDetected) detected, ")\("\(stats.framesStatic) static, \(stats.framesDropped) dropped; \(stats.facesEmbedded) faces embedded; \(stats.greetings) greetings")")
         if let file = overrides.statsFile { writeStats(stats, to: file) }
-        NativeOutput.finish()
-        exit(code)
     }
 
     private func writeStats(_ stats: PipelineStats, to file: String) {
@@ -328,68 +398,80 @@ final class Daemon: Sendable {
 
     // MARK: systemd
 
-    private func startWatchdog() {
-        guard let interval = notifier.watchdogPingInterval, let limit = notifier.watchdogInterval else { return }
-        let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
-        let stall = Double(limit.components.seconds) + Double(limit.components.attoseconds) / 1e18
-        let timer = DispatchSource.makeTimerSource(queue: control)
-        timer.schedule(deadline: .now() + seconds, repeating: seconds)
-        timer.setEventHandler { [self] in
-            // The pipeline's own heartbeat: no ping when a stage is stuck or the capture loop stopped turning.
-            guard pipeline.isHealthy(limit: stall), capture.secondsSinceTick < stall else {
-                return logger.warning("pipeline stalled: not pinging the watchdog")
-            }
-            if let since = galleryProgress.withLock({ $0 }), MonotonicClock.now() - since > Self.galleryStall {
-                return logger.warning("gallery scan stuck on one photo for \(Int(MonotonicClock.now() - since)) s: not pinging the watchdog")
-            }
-            notify { try $0.watchdog() }
-        }
-        timer.resume()
-        watchdog = timer
-    }
-
     private func notify(_ message: (SystemdNotifier) throws -> Void) {
         do { try message(notifier) } catch { logger.warning("sd_notify: \(error)") }
     }
 }
 
-/// Where signals go: to the daemon once it runs; before that a stop ends the start-up and a reload waits for it.
-/// Everything but `stopRequested` runs on the control queue, where the signal handler delivers.
-final class SignalRouter: Sendable {
+/// The signals, from before the models load: SIGTERM/SIGINT stop (during the start-up after the photo being
+/// enrolled), SIGHUP reloads (during the start-up once started). One sequence for all three, so the stop line
+/// names the signal.
+final class Lifecycle: Service, Sendable {
     private struct State {
         var daemon: Daemon?
-        var stop: Int32?
-        var reload = false
+        var stopRequested = false
+        var reloadPending = false
     }
 
     private let state = Mutex(State())
     private let logger: Logger
-    /// Kept for the life of the process: dropping it would cancel the signal sources.
-    nonisolated(unsafe) var handler: SignalHandler?
+    private let signals: UnixSignalsSequence
+    /// The group that runs this; set before it runs.
+    let group = Mutex<ServiceGroup?>(nil)
 
-    init(logger: Logger) { self.logger = logger }
-
-    var stopRequested: Bool { state.withLock { $0.stop != nil } }
-
-    func stop(signal: Int32) {
-        if let daemon = state.withLock({ $0.daemon }) { return daemon.stop(reason: "signal \(signal)") }
-        logger.notice("stopping: signal \(signal), while starting (after the photo being enrolled, which is saved)")
-        state.withLock { $0.stop = signal }
+    /// Traps the signals before it returns: their default action would end the process.
+    init(logger: Logger) async {
+        self.logger = logger
+        signals = await UnixSignalsSequence(trapping: .sighup, .sigterm, .sigint)
     }
 
-    func reload() {
-        if let daemon = state.withLock({ $0.daemon }) { return daemon.reload() }
-        logger.notice("reload (SIGHUP) while starting: the config is read again once started")
-        state.withLock { $0.reload = true }
-    }
+    var stopRequested: Bool { state.withLock { $0.stopRequested } }
+    var daemon: Daemon? { state.withLock { $0.daemon } }
 
-    /// The daemon has begun: signals go to it now, and one that came during the start-up is acted on.
-    func attach(_ daemon: Daemon) {
-        let (stop, reload) = state.withLock { state in
-            state.daemon = daemon
-            return (state.stop, state.reload)
+    func run() async throws {
+        for await signal in signals.cancelOnGracefulShutdown() {
+            if signal == .sighup { reload() } else { await stop(signal: signal.rawValue) }
         }
-        if let stop { daemon.stop(reason: "signal \(stop)") } else if reload { daemon.reload() }
+    }
+
+    /// The daemon has started: a reload asked for during the start-up is applied now.
+    func attach(_ daemon: Daemon) {
+        let reload = state.withLock { state in
+            state.daemon = daemon
+            return state.reloadPending && !state.stopRequested
+        }
+        if reload { daemon.requestReload() }
+    }
+
+    private func reload() {
+        let daemon = state.withLock { state in
+            if state.daemon == nil { state.reloadPending = true }
+            return state.daemon
+        }
+        guard let daemon else {
+            return logger.notice("reload (SIGHUP) while starting: the config is read again once started")
+        }
+        daemon.requestReload()
+    }
+
+    private func stop(signal: Int32) async {
+        let daemon = state.withLock { state in
+            state.stopRequested = true
+            return state.daemon
+        }
+        if let daemon {
+            daemon.beginStop(reason: "signal \(signal)")
+        } else {
+            logger.notice("stopping: signal \(signal), while starting (after the photo being enrolled, which is saved)")
+        }
+        await group.withLock { $0 }?.triggerGracefulShutdown()
+    }
+}
+
+/// Runs blocking native work on a Dispatch thread: Swift's own pool has one thread per core (two here).
+func onThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
     }
 }
 

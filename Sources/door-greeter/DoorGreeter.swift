@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct DoorGreeter: ParsableCommand {
+struct DoorGreeter: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "door-greeter",
         abstract: "Recognise the people at the door and greet them aloud.",

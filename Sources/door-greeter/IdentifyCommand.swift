@@ -29,7 +29,7 @@ struct IdentifyCommand: ParsableCommand {
         for path in photos {
             do {
                 let image = try ImageFile.read(path, maxPixels: config.gallery.maxImagePixels)
-                let faces = try analyzer.analyze(image, detection: config.detectorSettings, aligner: config.aligner)
+                let faces = try analyzer.analyze(image, detection: config.photoDetectorSettings, aligner: config.aligner)
                 let matches = faces.map { report.matcher.match($0.embedding, settings: config.matcherSettings) }
                 results.append(PhotoResult(photo: path, faces: zip(faces, matches).map(FaceResult.init)))
                 if let annotate { try writeAnnotated(image, faces: faces, matches: matches, path: path, folder: annotate) }

@@ -1,10 +1,9 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import GreeterCore
 import Logging
 
-struct RunCommand: ParsableCommand {
+struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run the greeter: watch the camera (or a video), greet the people it knows.",
@@ -50,27 +49,19 @@ struct RunCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         let overrides = Daemon.Overrides(source: source, realTime: !asFastAsPossible, loop: loop, speech: speech,
                                          gallery: gallery, stateDirectory: stateDir, models: models,
                                          statsFile: statsJson)
         let configPath = FileManager.default.fileExists(atPath: config) || config != CommonOptions.defaultConfig
             ? config : nil
+        // A vanished log reader or socket peer gives EPIPE instead of ending the process.
+        signal(SIGPIPE, SIG_IGN)
         // Native libraries' lines on stderr get a priority too; the log handler writes to the real stderr.
         let logFD = NativeOutput.capture()
         LoggingSystem.bootstrap { JournalLogHandler(label: $0, fd: logFD) }
-        let logger = Logger(label: "door-greeter")
-        do {
-            try Daemon.start(configPath: configPath, overrides: overrides, logger: logger)
-        } catch is Gallery.Stopped {
-            NativeOutput.finish()
-            return
-        } catch {
-            // Through the journal handler, so `journalctl -p warning` shows why the service did not start.
-            logger.error("cannot start: \(String(describing: error).replacingOccurrences(of: "\n", with: "; "))")
-            NativeOutput.finish()
-            throw ExitCode.failure
-        }
-        dispatchMain()
+        let status = await Daemon.run(configPath: configPath, overrides: overrides, logger: Logger(label: "door-greeter"))
+        NativeOutput.finish()
+        if status != 0 { throw ExitCode(status) }
     }
 }

@@ -31,6 +31,9 @@ final class DaemonUnderTest {
     ) async throws -> DaemonUnderTest {
         let daemon = try DaemonUnderTest(photos: photos, config: config)
         try prepare(daemon.gallery)
+        // Photos put there before the start are settled, as a user's would be: the models load in well under
+        // Gallery.settleSeconds, so photos copied just now would only be enrolled after the start.
+        try daemon.backdateGallery()
         try daemon.launch(loop: loop, camera: camera, environment: environment, watchdogPIDIsOwn: watchdogPIDIsOwn)
         try await daemon.waitForLine("the daemon to log \"\(until)\"", sourceLocation: sourceLocation) {
             $0.contains(until)
@@ -51,6 +54,13 @@ final class DaemonUnderTest {
             process.waitUntilExit()
         }
         try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    private func backdateGallery() throws {
+        let past = Date(timeIntervalSinceNow: -60)
+        for name in try FileManager.default.subpathsOfDirectory(atPath: gallery) {
+            try FileManager.default.setAttributes([.modificationDate: past], ofItemAtPath: gallery + "/" + name)
+        }
     }
 
     private func launch(loop: Bool, camera: Bool, environment: [String: String], watchdogPIDIsOwn: Bool) throws {

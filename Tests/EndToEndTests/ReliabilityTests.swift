@@ -193,6 +193,15 @@ extension DaemonEndToEndTests {
         let small = try TestPaths.required(TestPaths.examplePhotos + "/obama_small.jpg")
         let smallEmbed = try await CommandUnderTest.run(["embed", "--config", "/dev/null", "--models", models, small])
         #expect(smallEmbed.stdout.contains("\(small)#0 "), "\(smallEmbed)")
+        // `identify` finds the face where `embed` and enrolment find it (the camera's settings put the box elsewhere).
+        let lowRes = try TestPaths.required(TestPaths.examplePhotos + "/obama-240p.jpg")
+        func firstBox(_ arguments: [String]) async throws -> NSDictionary? {
+            let run = try await CommandUnderTest.run(arguments + ["--json", "--config", "/dev/null", "--models", models, lowRes])
+            let photos = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]]
+            return ((photos?.first?["faces"] as? [[String: Any]])?.first?["box"]) as? NSDictionary
+        }
+        let boxes = [try await firstBox(["embed"]), try await firstBox(["identify", "--gallery", directory])]
+        #expect(boxes[0] != nil && boxes[0] == boxes[1], "embed \(String(describing: boxes[0])), identify \(String(describing: boxes[1]))")
 
         // eval pairs: LFW layout, one photo missing.
         for name in ["Barack_Obama", "Joe_Biden"] {
@@ -296,3 +305,4 @@ struct CommandUnderTest: CustomStringConvertible {
                                 stdout: read(out), stderr: read(err))
     }
 }
+

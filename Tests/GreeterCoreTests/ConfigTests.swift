@@ -260,10 +260,21 @@ import Testing
     @Test func missingFileSaysSo() {
         let path = "/nonexistent/door-greeter.toml"
         let error = #expect(throws: ConfigError.self) { try Config.load(path: path) }
-        #expect(error?.description == "\(path): cannot read the config file: No such file or directory")
+        #expect(error?.description == "\(path): cannot read the config file: no such file or directory")
 
         let directory = #expect(throws: ConfigError.self) { try Config.load(path: "/tmp") }
-        #expect(directory?.description == "/tmp: cannot read the config file: Is a directory")
+        #expect(directory?.description == "/tmp: cannot read the config file: a folder, not a regular file")
+    }
+
+    /// A FIFO named as the config is refused at once: a blocking open would wait for a writer forever.
+    @Test func aFIFOIsRefusedWithoutWaiting() throws {
+        let path = NSTemporaryDirectory() + "door-greeter-config-fifo-\(getpid()).toml"
+        unlink(path)
+        try #require(mkfifo(path, 0o600) == 0)
+        defer { unlink(path) }
+        let error = #expect(throws: ConfigError.self) { try Config.load(path: path) }
+        #expect(error?.description == "\(path): cannot read the config file: a FIFO, not a regular file")
+        #expect(try Config.load(path: "/dev/null") == Config())
     }
 
     @Test func quietHoursMayWrapMidnight() throws {

@@ -175,26 +175,15 @@ extension Config {
 
     /// Reads with POSIX calls for the system's own words ("No such file or directory", "Is a directory", ...), which
     /// Foundation's errors lose on Linux.
+    /// `--config /dev/null` is the documented way to say "all defaults"; any other path must be a regular file,
+    /// read without blocking (a FIFO there would wait for a writer forever) and no further than fstat's size.
     private static func readText(path: String) throws(ConfigError) -> String {
         func failure(_ reason: String) -> ConfigError {
             ConfigError(problems: [.init(file: path, message: "cannot read the config file: \(reason)")])
         }
-        var bytes: [UInt8] = []
-        do {
-            let fd = try FileDescriptor.open(FilePath(path), .readOnly, options: .closeOnExec)
-            try fd.closeAfter {
-                var chunk = [UInt8](repeating: 0, count: 65_536)
-                while true {
-                    let count = try chunk.withUnsafeMutableBytes { try fd.read(into: $0) }
-                    if count == 0 { break }
-                    bytes += chunk[..<count]
-                }
-            }
-        } catch let error as Errno {
-            throw failure(String(cString: strerror(error.rawValue)))
-        } catch {
-            throw failure("\(error)")
-        }
+        guard path != "/dev/null" else { return "" }
+        let bytes: [UInt8]
+        do { bytes = try FileBytes.read(path) } catch { throw failure(error.reason) }
         guard let text = String(validating: bytes, as: UTF8.self) else { throw failure("not UTF-8 text") }
         return text
     }
