@@ -262,6 +262,7 @@ final class Daemon: Sendable {
                 while capture.isRunning(generation) {
                     do {
                         return try ReconnectingSource(logger: logger, isStopping: { !capture.isRunning(generation) },
+                                                      onConnection: { [publisher] in publisher.cameraConnected($0) },
                                                       open: openCamera)
                     } catch {
                         if !reported { control.async { self.cameraUnavailable("\(error)") } }

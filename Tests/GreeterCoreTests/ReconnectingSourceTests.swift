@@ -33,8 +33,9 @@ import Testing
     @Test func carriesOnAcrossALossWithContinuousIndices() throws {
         let lines = Lines()
         let logger = Logger(label: "test") { _ in Recorder(lines: lines) }
+        let connection = Mutex<[Bool]>([])
         var opens = 0
-        let source = try ReconnectingSource(logger: logger) {
+        let source = try ReconnectingSource(logger: logger, onConnection: { up in connection.withLock { $0.append(up) } }) {
             opens += 1
             switch opens {
             case 1: return Camera(name: "cam-a", frames: 2)
@@ -46,6 +47,7 @@ import Testing
         #expect(indices == [0, 1, 2, 3, 4])
         #expect(opens == 4)
         #expect(source.description == "cam-b")
+        #expect(connection.withLock { $0 } == [false, true])  // lost once, back once: what MQTT's state shows
         let logged = lines.all.withLock { $0 }
         #expect(logged.filter { $0.hasPrefix("warning:") && $0.contains("cam-a lost: unplugged") }.count == 1)
         #expect(logged.filter { $0.contains("still waiting") }.count == 1)  // two failed attempts, one reason

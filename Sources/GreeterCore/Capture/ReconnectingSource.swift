@@ -8,16 +8,21 @@ public final class ReconnectingSource: FrameSource {
     private let open: () throws -> any FrameSource
     private let logger: Logger
     private let isStopping: @Sendable () -> Bool
+    private let onConnection: @Sendable (Bool) -> Void
     private var current: (any FrameSource)?
     private var index = 0
 
     /// Opens the first source at once, so a camera missing at start-up is reported by the caller as an error.
     /// - Parameter isStopping: polled while waiting for the camera; when it turns true, `next()` returns nil.
+    /// - Parameter onConnection: told false when the camera is lost and true when it is back (the state that MQTT
+    ///   publishes), on the reading thread.
     public init(logger: Logger, isStopping: @escaping @Sendable () -> Bool = { false },
+                onConnection: @escaping @Sendable (Bool) -> Void = { _ in },
                 open: @escaping () throws -> any FrameSource) throws {
         self.open = open
         self.logger = logger
         self.isStopping = isStopping
+        self.onConnection = onConnection
         current = try open()
     }
 
@@ -34,6 +39,7 @@ public final class ReconnectingSource: FrameSource {
                     logger.warning("\(error); reopening it until it comes back")
                     source.close()
                     current = nil
+                    onConnection(false)
                 }
             }
             guard reopen() else { return nil }
@@ -56,6 +62,7 @@ public final class ReconnectingSource: FrameSource {
                 current = try open()
                 let waited = ((MonotonicClock.now() - start) * 10).rounded() / 10
                 logger.notice("camera back after \(waited) s: \(current?.description ?? "")")
+                onConnection(true)
                 return true
             } catch {
                 if reasons.insert("\(error)").inserted { logger.info("still waiting: \(error)") }
