@@ -57,6 +57,7 @@ struct RunCommand: AsyncParsableCommand {
             ? config : nil
         // A vanished log reader or socket peer gives EPIPE instead of ending the process.
         signal(SIGPIPE, SIG_IGN)
+        ResidentMemory.limitAllocatorArenas()
         // Native libraries' lines on stderr get a priority too; the log handler writes to the real stderr.
         let logFD = NativeOutput.capture()
         LoggingSystem.bootstrap { JournalLogHandler(label: $0, fd: logFD) }

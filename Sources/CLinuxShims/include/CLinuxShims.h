@@ -8,4 +8,9 @@
 // ioctl(2) is variadic, and Swift does not import variadic C functions.
 int clinux_ioctl(int fd, unsigned long request, void *arg);
 
+// MARK: malloc
+// <malloc.h> is not part of Glibc's Swift module, so neither mallopt nor M_ARENA_MAX is visible.
+#include <malloc.h>
+static inline int clinux_limit_malloc_arenas(int arenas) { return mallopt(M_ARENA_MAX, arenas); }
+
 #endif
