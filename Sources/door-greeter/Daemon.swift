@@ -4,7 +4,6 @@ import GreeterCore
 import Logging
 import ServiceLifecycle
 import Synchronization
-import UnixSignals
 
 /// `door-greeter run`: wires the pipeline to its source, the gallery folder, speech and systemd, and applies
 /// reloads. Once loaded it runs as a group of services (publisher, pipeline, gallery, capture, watchdog) that a
@@ -401,100 +400,5 @@ final class Daemon: Sendable {
 
     private func notify(_ message: (SystemdNotifier) throws -> Void) {
         do { try message(notifier) } catch { logger.warning("sd_notify: \(error)") }
-    }
-}
-
-/// The signals, from before the models load: SIGTERM/SIGINT stop (during the start-up after the photo being
-/// enrolled), SIGHUP reloads (during the start-up once started). One sequence for all three, so the stop line
-/// names the signal.
-final class Lifecycle: Service, Sendable {
-    private struct State {
-        var daemon: Daemon?
-        var stopRequested = false
-        var reloadPending = false
-    }
-
-    private let state = Mutex(State())
-    private let logger: Logger
-    private let signals: UnixSignalsSequence
-    /// The group that runs this; set before it runs.
-    let group = Mutex<ServiceGroup?>(nil)
-
-    /// Traps the signals before it returns: their default action would end the process.
-    init(logger: Logger) async {
-        self.logger = logger
-        signals = await UnixSignalsSequence(trapping: .sighup, .sigterm, .sigint)
-    }
-
-    var stopRequested: Bool { state.withLock { $0.stopRequested } }
-    var daemon: Daemon? { state.withLock { $0.daemon } }
-
-    func run() async throws {
-        for await signal in signals.cancelOnGracefulShutdown() {
-            if signal == .sighup { reload() } else { await stop(signal: signal.rawValue) }
-        }
-    }
-
-    /// The daemon has started: a reload asked for during the start-up is applied now.
-    func attach(_ daemon: Daemon) {
-        let reload = state.withLock { state in
-            state.daemon = daemon
-            return state.reloadPending && !state.stopRequested
-        }
-        if reload { daemon.requestReload() }
-    }
-
-    private func reload() {
-        let daemon = state.withLock { state in
-            if state.daemon == nil { state.reloadPending = true }
-            return state.daemon
-        }
-        guard let daemon else {
-            return logger.notice("reload (SIGHUP) while starting: the config is read again once started")
-        }
-        daemon.requestReload()
-    }
-
-    private func stop(signal: Int32) async {
-        let daemon = state.withLock { state in
-            state.stopRequested = true
-            return state.daemon
-        }
-        if let daemon {
-            daemon.beginStop(reason: "signal \(signal)")
-        } else {
-            logger.notice("stopping: signal \(signal), while starting (after the photo being enrolled, which is saved)")
-        }
-        await group.withLock { $0 }?.triggerGracefulShutdown()
-    }
-}
-
-/// Runs blocking native work on a Dispatch thread: Swift's own pool has one thread per core (two here).
-func onThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
-    }
-}
-
-extension Daemon.Overrides {
-    func apply(to config: inout Config) {
-        if let speech, let output = try? SpeechOutput(parsing: speech) { config.speech.output = output }
-        if let gallery { config.gallery.directory = gallery }
-        if let stateDirectory { config.state.directory = stateDirectory }
-        if let models { config.models.directory = models }
-    }
-}
-
-struct RunStats: Encodable {
-    let pipeline: PipelineStats
-    let wallSeconds: Double
-    let cpuSeconds: Double
-    let residentMegabytes: Double
-    let peakResidentMegabytes: Double
-}
-
-extension Logger.Level {
-    init(_ level: Config.Log.Level) {
-        self = Logger.Level(rawValue: level.rawValue) ?? .info
     }
 }
