@@ -36,6 +36,11 @@ public final class FileSource: FrameSource {
             frameInterval = 1 / fps
             description = "\(path): \(names.count) images at \(fps) fps" + (realTime ? "" : ", as fast as possible")
         } else {
+            // ffmpeg would block opening a FIFO for good: only a regular file is a video.
+            var info = stat()
+            if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+                throw Problem(description: "source \(path) is \(FileBytes.fileKind(info.st_mode)), not a video file")
+            }
             guard let video = cvb_video_open(path) else {
                 throw Problem(description: "source \(path): \(String(cString: cvb_last_error()))")
             }
