@@ -15,6 +15,7 @@ static inline unsigned chdf5_acc_trunc(void) { return H5F_ACC_TRUNC; }
 static inline unsigned chdf5_acc_rdonly(void) { return H5F_ACC_RDONLY; }
 
 static inline hid_t chdf5_p_default(void) { return H5P_DEFAULT; }
+static inline hid_t chdf5_p_file_create(void) { return H5P_FILE_CREATE; }
 static inline hid_t chdf5_s_all(void) { return H5S_ALL; }
 static inline hid_t chdf5_e_default(void) { return H5E_DEFAULT; }
 

@@ -56,7 +56,9 @@ public struct EmbeddingStoreError: Error, CustomStringConvertible, Sendable {
 ///   `/photos/size`, `/photos/mtime_ns` (int64, N)
 /// - `/templates/photo_index` (int32, T: row in /photos), `/templates/kind` (string, T),
 ///   `/templates/embedding` (float32, T×D)
-/// An empty gallery is zero-length datasets.
+/// An empty gallery is zero-length datasets. The first 512 bytes (an HDF5 user block, which libhdf5 and h5py skip)
+/// hold the SHA-256 of the rest, checked before libhdf5 sees the file: some damaged files make libhdf5 spin for
+/// minutes, and a damaged cache must cost a re-embedding, never a hung gallery scan.
 public enum EmbeddingStore {
     public static let format = "door-greeter embeddings"
     public static let version: Int64 = 1
@@ -71,9 +73,10 @@ public enum EmbeddingStore {
         // The lock spans the rename too: two writers in this process must not share the temporary at once.
         try HDF5File.serialized {
             do {
-                let file = try HDF5File.create(temporary)
+                let file = try HDF5File.create(temporary, userBlock: sealSize)
                 try write(photos, modelFingerprint: modelFingerprint, embeddingDimension: embeddingDimension, into: file)
                 try file.close()
+                try seal(temporary)
                 // HDF5 creates files by the umask; embeddings of faces are nobody else's business.
                 guard chmod(temporary, 0o600) == 0 else { throw systemError(temporary, "chmod 0600") }
                 try synchronize(temporary, directory: false)
@@ -90,12 +93,16 @@ public enum EmbeddingStore {
     /// format version or for another model. Throws, naming the file, when it exists but cannot be read or is not
     /// a consistent cache.
     public static func read(from path: String, modelFingerprint: String) throws -> [CachedPhoto]? {
-        var status = stat()
-        if stat(path, &status) != 0 {
-            if errno == ENOENT { return nil } // other failures: H5Fopen below explains them
-        } else if status.st_mode & S_IFMT != S_IFREG {
-            throw EmbeddingStoreError(path: path, operation: "open", reason: "it is not a regular file")
+        let bytes: [UInt8]
+        do {
+            bytes = try FileBytes.read(path)
+        } catch {
+            if error.code == ENOENT { return nil }
+            throw EmbeddingStoreError(path: path, operation: "open", reason: error.reason)
         }
+        // A cache from before the seal: embedded again, as for another format version.
+        if bytes.starts(with: hdf5Signature) { return nil }
+        try checkSeal(bytes, path: path)
         return try HDF5File.serialized { () throws -> [CachedPhoto]? in
             let file = try HDF5File.openForReading(path)
             let fileFormat = try file.readStringAttribute("format")
@@ -180,6 +187,35 @@ public enum EmbeddingStore {
                         templates: templates[index])
         }
     }
+
+    static let sealSize = 512
+    private static let sealTag = Array("door-greeter embeddings sha256 ".utf8)
+    private static let hdf5Signature: [UInt8] = [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]
+
+    /// Writes the checksum of everything after the user block into it.
+    static func seal(_ path: String) throws {
+        let bytes = try FileBytes.read(path)
+        guard bytes.count > sealSize else { throw EmbeddingStoreError(path: path, operation: "seal", reason: "it has no HDF5 data") }
+        var header = sealTag + Array(sha256(of: bytes).utf8) + [0x0A]
+        header += [UInt8](repeating: 0, count: sealSize - header.count)
+        let descriptor = open(path, O_WRONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw systemError(path, "open to seal") }
+        defer { close(descriptor) }
+        guard pwrite(descriptor, header, header.count, 0) == header.count else { throw systemError(path, "seal") }
+    }
+
+    private static func checkSeal(_ bytes: [UInt8], path: String) throws {
+        func damaged(_ reason: String) -> EmbeddingStoreError {
+            EmbeddingStoreError(path: path, operation: "check", reason: reason)
+        }
+        guard bytes.count > sealSize, bytes.starts(with: sealTag) else {
+            throw damaged("it does not start with door-greeter's checksum (not a cache, or damaged)")
+        }
+        let stored = String(decoding: bytes[sealTag.count..<sealTag.count + 64], as: UTF8.self)
+        guard stored == sha256(of: bytes) else { throw damaged("its checksum does not match its content (damaged)") }
+    }
+
+    private static func sha256(of bytes: [UInt8]) -> String { SHA256.hexDigest(of: Array(bytes[sealSize...])) }
 
     /// HDF5 closes its files without fsync; durability across a power cut needs it on the file and, after the
     /// rename, on the directory entry.

@@ -55,10 +55,14 @@ final class HDF5File {
         }
     }
 
-    /// Creates (or truncates) `path` for writing.
-    static func create(_ path: String) throws -> HDF5File {
+    /// Creates (or truncates) `path` for writing, leaving the first `userBlock` bytes (0 or a power of two ≥ 512)
+    /// to the caller: libhdf5 skips them.
+    static func create(_ path: String, userBlock: Int = 0) throws -> HDF5File {
         let file = HDF5File(path: path)
-        file.id = try file.check(H5Fcreate(path, chdf5_acc_trunc(), chdf5_p_default(), chdf5_p_default()), "create")
+        let properties = try file.check(H5Pcreate(chdf5_p_file_create()), "create file properties")
+        defer { _ = H5Pclose(properties) }
+        _ = try file.check(H5Pset_userblock(properties, hsize_t(userBlock)), "reserve a user block of \(userBlock) bytes")
+        file.id = try file.check(H5Fcreate(path, chdf5_acc_trunc(), properties, chdf5_p_default()), "create")
         return file
     }
 
