@@ -128,7 +128,10 @@ public final class DoorPipeline: Sendable {
     private func detect(_ frame: Frame) {
         let current = settings.withLock { $0 }
         do {
-            let worth = try decisions.sync { try motion.shouldDetect(frame, watching: state.anyoneUnnamed) }
+            let worth = try decisions.sync {
+                try motion.shouldDetect(frame, need: state.detectionNeed(at: frame.time,
+                                                                         unknownRecheck: current.unknownRecheckInterval))
+            }
             guard worth else {
                 stats.withLock { $0.framesStatic += 1 }
                 return
