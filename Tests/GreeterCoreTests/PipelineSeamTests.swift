@@ -136,7 +136,7 @@ private func waitFor(_ what: String, _ condition: () -> Bool) throws {
                         color: .white, opacity: 1)
         #expect(try gate.shouldDetect(Frame(image: still, time: 0, index: 0)))
         #expect(try !gate.shouldDetect(Frame(image: still, time: 0.5, index: 1)))
-        #expect(try gate.shouldDetect(Frame(image: still, time: 0.6, index: 2), watching: true))
+        #expect(try gate.shouldDetect(Frame(image: still, time: 0.6, index: 2), need: .init(everyFrame: true)))
         #expect(try gate.shouldDetect(Frame(image: lit, time: 0.75, index: 3)))
         #expect(try !gate.shouldDetect(Frame(image: lit, time: 1.5, index: 4)))
         #expect(try gate.shouldDetect(Frame(image: lit, time: 1.75, index: 5)))
