@@ -104,7 +104,9 @@ final class Daemon: Sendable {
         setVisionThreads(config.detection.threads)
         let models = try ModelFiles(directory: config.models.directory)
         analyzer = try FaceAnalyzer(models: models)
-        speaker = try EspeakSpeaker(settings: config.speech)
+        let speaker = try EspeakSpeaker(settings: config.speech)
+        Self.warmUp(speaker, logger: logger)
+        self.speaker = speaker
         try PrivateDirectory.create(config.state.directory)
         let (greetingLog, logProblem) = GreetingLog.load(stateDirectory: config.state.directory)
         if let logProblem { logger.warning("starting with no greeting history: \(logProblem)") }
@@ -349,6 +351,7 @@ final class Daemon: Sendable {
         }
         let old = config
         config = new
+        if new.speech.output != old.speech.output { Self.warmUp(speaker, logger: logger) }
         if new.modelWarnings != old.modelWarnings { new.modelWarnings.forEach { logger.warning("\($0)") } }
         if new.models != old.models { logger.warning("models.directory changed: takes effect at the next restart") }
         if new.detection.threads != old.detection.threads { setVisionThreads(new.detection.threads) }
@@ -370,6 +373,14 @@ final class Daemon: Sendable {
         guard stopping.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
         notify { try $0.stopping() }
         logger.notice("stopping: \(reason)")
+    }
+
+    /// Opens the sound device now rather than at the first greeting; without one the daemon still runs and
+    /// each greeting tries again.
+    private static func warmUp(_ speaker: EspeakSpeaker, logger: Logger) {
+        do { try speaker.warmUp() } catch {
+            logger.warning("speech output \(speaker.settings.output) not ready: \(error); each greeting tries again")
+        }
     }
 
     /// Every service has stopped: the figures of the run.

@@ -96,7 +96,7 @@ private func waitFor(_ what: String, _ condition: () -> Bool) throws {
         try withTemporaryStateDirectory { dir in
             let models = ScriptedModels(frames: [[face(at: 10)]], embeddings: [10: near(axis: 0, at: 0.6)])
             try run(models, frames: 1, in: dir) { pipeline, speaker in
-                try waitFor("greeting") { !speaker.said.withLock { $0 }.isEmpty }
+                try waitFor("greeting") { pipeline.statistics.greetings == 1 }
                 #expect(speaker.said.withLock { $0 } == ["Welcome Alice"])
                 #expect(models.embedded.withLock { $0 } == 1)
                 #expect(pipeline.statistics.timeToGreetMilliseconds == [0])
@@ -136,7 +136,7 @@ private func waitFor(_ what: String, _ condition: () -> Bool) throws {
                         color: .white, opacity: 1)
         #expect(try gate.shouldDetect(Frame(image: still, time: 0, index: 0)))
         #expect(try !gate.shouldDetect(Frame(image: still, time: 0.5, index: 1)))
-        #expect(try gate.shouldDetect(Frame(image: still, time: 0.6, index: 2), watching: true))
+        #expect(try gate.shouldDetect(Frame(image: still, time: 0.6, index: 2), need: .init(everyFrame: true)))
         #expect(try gate.shouldDetect(Frame(image: lit, time: 0.75, index: 3)))
         #expect(try !gate.shouldDetect(Frame(image: lit, time: 1.5, index: 4)))
         #expect(try gate.shouldDetect(Frame(image: lit, time: 1.75, index: 5)))

@@ -43,6 +43,16 @@ struct SpeechTests {
             #expect(wav.rms > 1000, "RMS \(wav.rms)")
             #expect(utterance.duration == wav.duration)
             #expect(utterance.text == "Welcome Lin-Manuel Miranda")
+            #expect(utterance.firstSample != nil, "the time to the first sample is known for wav: output")
+        }
+    }
+
+    @Test func warmingUpSpeaksNothingAndWritesNoFile() throws {
+        try withWAVDirectory { directory in
+            let speaker = try EspeakSpeaker(settings: SpeechSettings(output: .wav(directory: directory)))
+            try speaker.warmUp()
+            #expect(try wavFiles(in: directory).isEmpty)
+            #expect(try speaker.say("Hello").file != nil)
         }
     }
 

@@ -70,13 +70,13 @@ struct DecisionState {
         tracker.trackIDs.contains { boxes[$0]?.decision == nil }
     }
 
-    /// A face in view that has no name yet (undecided, or unknown so far): the detector keeps running on every
-    /// frame for it, since a turned or badly lit face may be recognised a moment later.
-    var anyoneUnnamed: Bool {
-        tracker.trackIDs.contains { id in
-            guard case .person = boxes[id]?.decision?.identity else { return true }
-            return false
-        }
+    /// What the next frame's detection would be for: every frame while someone is undecided; a look at an unknown
+    /// face when its recheck is due (a turned or badly lit face may be recognised a moment later); else the faces
+    /// in view, whose motion the gate need not detect on every frame.
+    func detectionNeed(at time: Double, unknownRecheck: Double) -> MotionGate.Need {
+        MotionGate.Need(everyFrame: anyoneUndecided,
+                        due: unknownSince.values.contains { time - $0 >= unknownRecheck },
+                        faces: tracker.boxes)
     }
 
     /// Ends tracks not seen for a while and says a gathered group greeting whose window has closed.

@@ -128,7 +128,10 @@ public final class DoorPipeline: Sendable {
     private func detect(_ frame: Frame) {
         let current = settings.withLock { $0 }
         do {
-            let worth = try decisions.sync { try motion.shouldDetect(frame, watching: state.anyoneUnnamed) }
+            let worth = try decisions.sync {
+                try motion.shouldDetect(frame, need: state.detectionNeed(at: frame.time,
+                                                                         unknownRecheck: current.unknownRecheckInterval))
+            }
             guard worth else {
                 stats.withLock { $0.framesStatic += 1 }
                 return
@@ -197,26 +200,33 @@ public final class DoorPipeline: Sendable {
     }
 
     private func speak(_ greeting: Greeting, decided: Double) {
-        let waited = Int((clock.monotonic() - decided) * 1000)
-        let delays = greeting.people.map { $0.msFromFirstFrame + waited }
-        stats.withLock {
-            $0.greetings += 1
-            $0.timeToGreetMilliseconds += delays
-        }
+        let waited = (clock.monotonic() - decided) * 1000
+        let delays = greeting.people.map { $0.msFromFirstFrame + Int(waited) }
         let details = greeting.people.map { person in
             "\(person.identity) d=\(person.meanDistance.formatted) votes=\(person.votes)/\(person.window)"
         }
         let spoken = SpokenGreeting(greeting: greeting, msFromFirstFrame: delays,
                                      time: Date(timeIntervalSince1970: clock.wall().unix))
         for listener in listeners { listener.greeted(spoken) }
-        do {
-            let utterance = try speaker.say(greeting.text)
+        let said = Result { try speaker.say(greeting.text) }
+        // To the first sample where the speaker can tell (wav output), else to the start of speaking.
+        let firstSample = (try? said.get())?.firstSample
+        let fromDecision = waited + (firstSample ?? 0) * 1000
+        let toGreet = greeting.people.map { $0.msFromFirstFrame + Int(fromDecision) }
+        stats.withLock {
+            $0.greetings += 1
+            $0.timeToGreetMilliseconds += toGreet
+            if firstSample != nil { $0.decisionToFirstSampleMilliseconds.append(fromDecision) }
+        }
+        switch said {
+        case .success(let utterance):
             logger.notice("greeted: \"\(greeting.text)\"", metadata: [
                 "people": "\(details.joined(separator: ", "))",
-                "ms_from_first_frame": "\(delays.map(String.init).joined(separator: ","))",
+                "ms_from_first_frame": "\(toGreet.map(String.init).joined(separator: ","))",
+                "ms_from_decision": "\(String(format: "%.1f", fromDecision))",
                 "speech_s": "\(String(format: "%.2f", utterance.duration))",
             ].merging(utterance.file.map { ["wav": "\($0)"] } ?? [:]) { $1 })
-        } catch {
+        case .failure(let error):
             logger.error("cannot speak \"\(greeting.text)\": \(error)")
         }
     }

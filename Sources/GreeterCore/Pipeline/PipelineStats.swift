@@ -8,6 +8,9 @@ public struct PipelineStats: Sendable, Codable {
     public var framesDropped = 0
     public var facesEmbedded = 0
     public var greetings = 0
-    /// Milliseconds from a greeted track's first frame to the start of its greeting.
+    /// Milliseconds from a greeted track's first frame to the first sample of its greeting (to the start of
+    /// speaking where the speaker cannot tell, as on the sound device).
     public var timeToGreetMilliseconds: [Int] = []
+    /// Milliseconds from the decision to the first sample, per greeting whose speaker can tell (wav output).
+    public var decisionToFirstSampleMilliseconds: [Double] = []
 }

@@ -49,6 +49,9 @@ public struct Tracker: Sendable {
     /// Ids of tracks that have not ended yet, ascending.
     public var trackIDs: [TrackID] { tracks.keys.sorted() }
 
+    /// The last box of each track that has not ended yet, by ascending id: where the faces are between detections.
+    public var boxes: [Rect] { trackIDs.compactMap { tracks[$0]?.face.box } }
+
     /// Associates this frame's faces with live tracks; faces that match none start new tracks.
     /// Returns one entry per face, in the order of `faces`.
     public mutating func update(faces: [DetectedFace], time: Double) -> [TrackedFace] {

@@ -47,6 +47,17 @@ final class EspeakEngine: Sendable {
     /// Collects the samples of one synthesis; reached from the C callback through espeak's `user_data`.
     private final class SampleSink {
         var samples: [Int16] = []
+        /// When the first samples came out (the first buffer of about 60 ms), on the monotonic clock.
+        var firstSampleAt: Double?
+    }
+
+    /// What one synthesis produced.
+    struct Synthesis {
+        /// The samples for `wav:` output; empty for `audio`, which has played them.
+        let samples: [Int16]
+        /// Seconds from the call to the first samples; nil for `audio`, where libespeak-ng hands them to the
+        /// sound device without a callback.
+        let firstSample: Double?
     }
 
     private init() throws(SpeechError) {
@@ -67,6 +78,7 @@ final class EspeakEngine: Sendable {
             guard let userData = events?.pointee.user_data else { return 0 }
             let sink = Unmanaged<SampleSink>.fromOpaque(userData).takeUnretainedValue()
             if let samples, count > 0 {
+                if sink.firstSampleAt == nil { sink.firstSampleAt = MonotonicClock.now() }
                 sink.samples.append(contentsOf: UnsafeBufferPointer(start: samples, count: Int(count)))
             }
             return 0  // 0 = go on
@@ -90,11 +102,12 @@ final class EspeakEngine: Sendable {
     }
 
     /// Speaks `text`, which must already be plain (see `SpeechText`). Returns the samples for `wav:` output;
-    /// for `audio` returns nothing, after playback has finished.
-    func synthesize(_ text: String, with settings: SpeechSettings) throws(SpeechError) -> [Int16] {
-        try state.withLock { (state) throws(SpeechError) -> [Int16] in
+    /// for `audio` returns once playback has finished.
+    func synthesize(_ text: String, with settings: SpeechSettings) throws(SpeechError) -> Synthesis {
+        try state.withLock { (state) throws(SpeechError) -> Synthesis in
             try Self.configure(&state, for: settings)
             let sink = SampleSink()
+            let start = MonotonicClock.now()
             // Plain UTF-8 text only: without espeakSSML and espeakPHONEMES, "<...>" and "[[...]]" are just read.
             let flags = UInt32(espeakCHARS_UTF8 | espeakENDPAUSE)
             let status = withExtendedLifetime(sink) {
@@ -107,7 +120,7 @@ final class EspeakEngine: Sendable {
             switch status {
             case ENS_OK:
                 if state.mode == .play { state.deviceOpened = true }
-                return sink.samples
+                return Synthesis(samples: sink.samples, firstSample: sink.firstSampleAt.map { $0 - start })
             case ENS_AUDIO_ERROR:
                 throw .noSoundDevice(Self.message(status))
             default:

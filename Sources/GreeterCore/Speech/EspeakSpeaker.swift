@@ -33,18 +33,23 @@ public final class EspeakSpeaker: Speaker {
         let settings = self.settings
         switch settings.output {
         case .audio:
-            let start = ContinuousClock.now
+            let start = MonotonicClock.now()
             _ = try engine.synthesize(spoken, with: settings)
-            let elapsed = (ContinuousClock.now - start).components
-            let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
-            return Utterance(text: spoken, duration: seconds, file: nil)
+            return Utterance(text: spoken, duration: MonotonicClock.now() - start, file: nil)
         case .wav(let directory):
-            let wav = WAVFile(sampleRate: engine.sampleRate, samples: try engine.synthesize(spoken, with: settings))
+            let synthesis = try engine.synthesize(spoken, with: settings)
+            let wav = WAVFile(sampleRate: engine.sampleRate, samples: synthesis.samples)
             let path = try files.withLock { (files) throws(SpeechError) in
                 try files.store(wav, text: spoken, in: directory)
             }
-            return Utterance(text: spoken, duration: wav.duration, file: path)
+            return Utterance(text: spoken, duration: wav.duration, file: path, firstSample: synthesis.firstSample)
         }
+    }
+
+    /// Gets the output ready before the first greeting needs it: one silent synthesis, which for `audio` opens
+    /// the sound device (libespeak-ng then keeps it open), so a greeting starts without waiting for it.
+    public func warmUp() throws(SpeechError) {
+        _ = try engine.synthesize(" ", with: settings)
     }
 
     private static func check(_ settings: SpeechSettings, on engine: EspeakEngine) throws(SpeechError) {

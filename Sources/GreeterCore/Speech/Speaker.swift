@@ -6,11 +6,14 @@ public struct Utterance: Sendable, Equatable {
     public let duration: Double
     /// The WAV file's path when the output is `wav:`, otherwise nil.
     public let file: String?
+    /// Seconds from the call to `say` to the first samples, when the speaker can tell (not on the sound device).
+    public let firstSample: Double?
 
-    public init(text: String, duration: Double, file: String?) {
+    public init(text: String, duration: Double, file: String?, firstSample: Double? = nil) {
         self.text = text
         self.duration = duration
         self.file = file
+        self.firstSample = firstSample
     }
 }
 
