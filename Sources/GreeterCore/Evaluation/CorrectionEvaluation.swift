@@ -10,6 +10,17 @@ public enum CorrectionEvaluation {
         public var probes = 0
         public var accepted = 0
         public var rate: Double { Double(accepted) / Double(max(probes, 1)) }
+
+        mutating func add(_ other: Counts) { (probes, accepted) = (probes + other.probes, accepted + other.accepted) }
+    }
+
+    /// One look-alike pair: A's photo, B's photo, their distance, and B's other photos named A before/after.
+    public struct Lookalike: Sendable, Codable {
+        public var enrolled: String
+        public var stranger: String
+        public var distance: Float
+        public var strangerBefore = Counts()
+        public var strangerAfter = Counts()
     }
 
     public struct Report: Sendable, Codable {
@@ -33,6 +44,7 @@ public enum CorrectionEvaluation {
         public var genuineBefore = Counts()
         public var genuineAfter = Counts()
         public var negatives = 0
+        public var lookalikes: [Lookalike] = []
         public var unreadable: [String] = []
     }
 
@@ -80,12 +92,16 @@ public enum CorrectionEvaluation {
             report.widestGap = max(report.widestGap, gap)
             if distance <= settings.threshold { report.lookalikesAcceptedBefore += 1 }
             if named(pair.second, by: after, as: a) == true { report.lookalikesAcceptedAfter += 1 }
+            var outcome = Lookalike(enrolled: pair.first, stranger: pair.second, distance: distance)
             for photo in others(pair.second) {
                 guard let was = named(photo, by: before, as: a), let now = named(photo, by: after, as: a) else { continue }
-                count(&report.strangerBefore, was)
-                count(&report.strangerAfter, now)
+                count(&outcome.strangerBefore, was)
+                count(&outcome.strangerAfter, now)
                 if was, !now { report.repeatMistakesStopped += 1 }
             }
+            report.lookalikes.append(outcome)
+            report.strangerBefore.add(outcome.strangerBefore)
+            report.strangerAfter.add(outcome.strangerAfter)
             for photo in others(pair.first) {
                 guard let was = named(photo, by: before, as: a), let now = named(photo, by: after, as: a) else { continue }
                 count(&report.ownBefore, was)
