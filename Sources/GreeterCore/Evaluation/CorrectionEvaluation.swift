@@ -1,60 +1,61 @@
 import Foundation
 
 /// What a correction (`correct ID --not A`) does, measured on look-alikes: the impostor pairs (A, B) of an LFW
-/// pairs file whose distance lies closest to the threshold, accepted or not. A is enrolled from their photo;
-/// B's photo of the pair becomes a negative of A; B's *other* photos then probe the gallery (is the repeat
-/// mistake stopped?), and so do A's other photos (is A still recognised?). Over the genuine pairs of the file,
-/// every negative of the experiment is given to every enrolled person, the worst case for A's own recognition.
+/// pairs file nearest each other (closest to the threshold, accepted or not) whose B has other photos. A is
+/// enrolled from their photo; B's photo of the pair becomes a negative of A; B's *other* photos then probe the
+/// gallery (is the repeat mistake stopped?), and so do A's other photos (is A still recognised?). Over the
+/// genuine pairs of the file, every negative of the experiment is given to every enrolled person, the worst case
+/// for a person's own recognition. The rule has no parameter of its own, so it is measured at several thresholds:
+/// SFace at the default one accepts almost no impostor pair.
 public enum CorrectionEvaluation {
     public struct Counts: Sendable, Codable, Equatable {
         public var probes = 0
         public var accepted = 0
         public var rate: Double { Double(accepted) / Double(max(probes, 1)) }
 
-        mutating func add(_ other: Counts) { (probes, accepted) = (probes + other.probes, accepted + other.accepted) }
+        mutating func count(_ isAccepted: Bool) {
+            probes += 1
+            if isAccepted { accepted += 1 }
+        }
     }
 
-    /// One look-alike pair: A's photo, B's photo, their distance, and B's other photos named A before/after.
+    /// One look-alike pair: A's photo, B's photo and their distance.
     public struct Lookalike: Sendable, Codable {
         public var enrolled: String
         public var stranger: String
         public var distance: Float
-        public var strangerBefore = Counts()
-        public var strangerAfter = Counts()
     }
 
-    public struct Report: Sendable, Codable {
+    /// The figures at one threshold.
+    public struct Outcome: Sendable, Codable {
         public var threshold: Float
-        /// The look-alike pairs used, and how many of them were accepted (the wrong greeting) before.
-        public var lookalikePairs = 0
-        public var lookalikesAcceptedBefore = 0
-        /// Their farthest distance from the threshold.
-        public var widestGap: Float = 0
-        /// The pair's own B photo, after the correction (it is the negative: always refused).
+        /// The pairs' own B photo named A (the wrong greeting) before; after, it is the negative.
+        public var lookalikesAccepted = 0
         public var lookalikesAcceptedAfter = 0
         /// B's other photos named A: before and after the correction.
         public var strangerBefore = Counts()
         public var strangerAfter = Counts()
-        /// Of B's other photos named A before, how many the correction stopped.
-        public var repeatMistakesStopped = 0
         /// A's other photos named A: before and after.
         public var ownBefore = Counts()
         public var ownAfter = Counts()
         /// Genuine pairs of the file (first photo enrolled, second probing): before, and with every negative.
         public var genuineBefore = Counts()
         public var genuineAfter = Counts()
-        public var negatives = 0
+    }
+
+    public struct Report: Sendable, Codable {
         public var lookalikes: [Lookalike] = []
+        public var outcomes: [Outcome] = []
         public var unreadable: [String] = []
     }
 
     /// `closest`: how many impostor pairs; `maxPhotos`: other photos per person used as probes.
-    public static func run(_ pairs: [FacePair], images: String, probe: ProbeEmbedder, settings: Matcher.Settings,
-                           closest: Int, maxPhotos: Int, progress: (String, Int, Int) -> Void = { _, _, _ in })
-        throws -> Report {
+    public static func run(_ pairs: [FacePair], probe: ProbeEmbedder, settings: Matcher.Settings,
+                           thresholds: [Float], closest: Int, maxPhotos: Int,
+                           progress: (Int, Int) -> Void = { _, _ in }) throws -> Report {
         var embeddings: [String: [Float]] = [:]
-        var report = Report(threshold: settings.threshold)
-        func embed(_ photos: [String], _ stage: String) throws {
+        var report = Report()
+        func embed(_ photos: [String]) throws {
             let missing = Array(Set(photos.filter { embeddings[$0] == nil })).sorted()
             for (index, photo) in missing.enumerated() {
                 do {
@@ -62,68 +63,61 @@ public enum CorrectionEvaluation {
                 } catch let problem as ImageFile.Problem {
                     report.unreadable.append("\(photo): \(problem)")
                 }
-                progress(stage, index + 1, missing.count)
+                progress(index + 1, missing.count)
             }
         }
-        let impostors = pairs.filter { !$0.samePerson }
-        try embed(impostors.flatMap { [$0.first, $0.second] }, "look-alikes")
-        let lookalikes = impostors.compactMap { pair -> (pair: FacePair, gap: Float, distance: Float)? in
-            guard let a = embeddings[pair.first], let b = embeddings[pair.second] else { return nil }
-            let distance = l2Distance(a, b)
-            return (pair, abs(distance - settings.threshold), distance)
-        }.sorted { $0.gap < $1.gap }.prefix(closest)
         let others = { (photo: String) -> [String] in Array(otherPhotos(of: photo).prefix(maxPhotos)) }
-        try embed(lookalikes.flatMap { others($0.pair.first) + others($0.pair.second) }, "their other photos")
+        let impostors = pairs.filter { !$0.samePerson && !others($0.second).isEmpty }
         let genuine = pairs.filter(\.samePerson)
-        try embed(genuine.flatMap { [$0.first, $0.second] }, "genuine pairs")
+        try embed(impostors.flatMap { [$0.first, $0.second] } + genuine.flatMap { [$0.first, $0.second] })
+        report.lookalikes = Array(impostors.compactMap { pair -> Lookalike? in
+            guard let a = embeddings[pair.first], let b = embeddings[pair.second] else { return nil }
+            return Lookalike(enrolled: pair.first, stranger: pair.second, distance: l2Distance(a, b))
+        }.sorted { $0.distance < $1.distance }.prefix(closest))
+        try embed(report.lookalikes.flatMap { others($0.enrolled) + others($0.stranger) })
 
-        func person(_ photo: String) -> String { ((photo as NSString).deletingLastPathComponent as NSString).lastPathComponent }
-        func named(_ photo: String, by matcher: Matcher, as name: String) -> Bool? {
-            embeddings[photo].map { matcher.match($0, settings: settings).name == name }
-        }
-        var negatives: [[Float]] = []
-        for (pair, gap, distance) in lookalikes {
-            let a = person(pair.first)
-            let enrolled = [(name: a, kind: Template.photoKind, embedding: embeddings[pair.first]!)]
-            let before = Matcher(templates: enrolled)
-            let after = Matcher(templates: enrolled + [(name: a, kind: Template.negativeKind, embedding: embeddings[pair.second]!)])
-            negatives.append(embeddings[pair.second]!)
-            report.lookalikePairs += 1
-            report.widestGap = max(report.widestGap, gap)
-            if distance <= settings.threshold { report.lookalikesAcceptedBefore += 1 }
-            if named(pair.second, by: after, as: a) == true { report.lookalikesAcceptedAfter += 1 }
-            var outcome = Lookalike(enrolled: pair.first, stranger: pair.second, distance: distance)
-            for photo in others(pair.second) {
-                guard let was = named(photo, by: before, as: a), let now = named(photo, by: after, as: a) else { continue }
-                count(&outcome.strangerBefore, was)
-                count(&outcome.strangerAfter, now)
-                if was, !now { report.repeatMistakesStopped += 1 }
+        let negatives = report.lookalikes.compactMap { embeddings[$0.stranger] }
+        report.outcomes = thresholds.map { threshold in
+            var settings = settings
+            settings.threshold = threshold
+            var outcome = Outcome(threshold: threshold)
+            func named(_ photo: String, by matcher: Matcher, as name: String) -> Bool? {
+                embeddings[photo].map { matcher.match($0, settings: settings).name == name }
             }
-            report.lookalikes.append(outcome)
-            report.strangerBefore.add(outcome.strangerBefore)
-            report.strangerAfter.add(outcome.strangerAfter)
-            for photo in others(pair.first) {
-                guard let was = named(photo, by: before, as: a), let now = named(photo, by: after, as: a) else { continue }
-                count(&report.ownBefore, was)
-                count(&report.ownAfter, now)
+            for pair in report.lookalikes {
+                let a = person(pair.enrolled)
+                let enrolled = [(name: a, kind: Template.photoKind, embedding: embeddings[pair.enrolled]!)]
+                let before = Matcher(templates: enrolled)
+                let after = Matcher(templates: enrolled
+                    + [(name: a, kind: Template.negativeKind, embedding: embeddings[pair.stranger]!)])
+                if named(pair.stranger, by: before, as: a) == true { outcome.lookalikesAccepted += 1 }
+                if named(pair.stranger, by: after, as: a) == true { outcome.lookalikesAcceptedAfter += 1 }
+                for photo in others(pair.stranger) {
+                    guard let was = named(photo, by: before, as: a), let now = named(photo, by: after, as: a) else { continue }
+                    outcome.strangerBefore.count(was)
+                    outcome.strangerAfter.count(now)
+                }
+                for photo in others(pair.enrolled) {
+                    guard let was = named(photo, by: before, as: a), let now = named(photo, by: after, as: a) else { continue }
+                    outcome.ownBefore.count(was)
+                    outcome.ownAfter.count(now)
+                }
             }
-        }
-        report.negatives = negatives.count
-        for pair in genuine {
-            guard let enrolled = embeddings[pair.first], embeddings[pair.second] != nil else { continue }
-            let name = person(pair.first)
-            let photo = [(name: name, kind: Template.photoKind, embedding: enrolled)]
-            let before = Matcher(templates: photo)
-            let after = Matcher(templates: photo + negatives.map { (name: name, kind: Template.negativeKind, embedding: $0) })
-            count(&report.genuineBefore, named(pair.second, by: before, as: name)!)
-            count(&report.genuineAfter, named(pair.second, by: after, as: name)!)
+            for pair in genuine {
+                guard let enrolled = embeddings[pair.first], embeddings[pair.second] != nil else { continue }
+                let name = person(pair.first)
+                let photo = [(name: name, kind: Template.photoKind, embedding: enrolled)]
+                let after = Matcher(templates: photo + negatives.map { (name: name, kind: Template.negativeKind, embedding: $0) })
+                outcome.genuineBefore.count(named(pair.second, by: Matcher(templates: photo), as: name)!)
+                outcome.genuineAfter.count(named(pair.second, by: after, as: name)!)
+            }
+            return outcome
         }
         return report
     }
 
-    private static func count(_ counts: inout Counts, _ accepted: Bool) {
-        counts.probes += 1
-        if accepted { counts.accepted += 1 }
+    private static func person(_ photo: String) -> String {
+        ((photo as NSString).deletingLastPathComponent as NSString).lastPathComponent
     }
 
     /// The person's other photos in the images folder (`NAME/NAME_000N.jpg`), in order.
