@@ -152,8 +152,17 @@ public final class Gallery {
         case .success(let templates): photo.templates = templates
         case .failure(let problem): return problem
         }
-        // The newest file loses a clash, so the existing photos stay and this one is the one refused.
-        let (_, rejections) = crossCheck(accepted + [(entry, photo)])
+        // The newest file loses a clash, so the existing photos stay and this one is the one refused. A single
+        // photo of the same name goes into the folder form with it (`GalleryEditor`): no clash of names.
+        let key = PersonName.key(name)
+        let existing = accepted.map { item in
+            guard item.entry.topLevel, PersonName.key(item.entry.name) == key else { return item }
+            var moved = item
+            moved.entry = GalleryFiles.Entry(path: item.entry.path, name: item.entry.name, topLevel: false,
+                                             isImage: item.entry.isImage)
+            return moved
+        }
+        let (_, rejections) = crossCheck(existing + [(entry, photo)])
         return rejections.first { $0.file == entry.path }.map { EnrolmentProblem($0.reason) }
     }
 
