@@ -6,7 +6,7 @@ import Testing
 extension DaemonEndToEndTests {
     static let visitID = "20261201-120000-1"
     /// A frame of the clip where Lin-Manuel Miranda is close and frontal.
-    static let linManuelFrame = 60
+    static let linManuelFrame = 150
     /// One of the LFW impostor pairs nearest each other (`eval corrections`, distance 1.21): the stranger's photos
     /// are greeted as the look-alike, enrolled from one photo, under a loose threshold (SFace at the default 1.10
     /// accepts none of the pairs file's impostors).

@@ -73,3 +73,36 @@ extension GalleryWatcherTests {
         try await gallery.waitFor("a negative in the moved-in folder") { $0["bob/.not/second.jpg"] == true }
     }
 }
+
+extension CorrectionTests {
+    /// One of LFW's impostor pairs nearest each other (`eval corrections`, distance 1.21), under a threshold loose
+    /// enough (1.30) for the stranger to be taken for the look-alike, as SFace at 1.10 takes no impostor pair.
+    @Test func aCorrectionStopsTheLookalikeAndTheirOtherPhotosAndKeepsTheOwnOnes() throws {
+        let lfw = RealData.datasets + "/lfw/images"
+        func lfwPhoto(_ person: String, _ number: Int) -> String { String(format: "%@/%@/%@_%04d.jpg", lfw, person, person, number) }
+        let folder = RealData.scratch("correct-lookalike")
+        try FileManager.default.createDirectory(atPath: folder + "/bernardo-segura", withIntermediateDirectories: false)
+        try FileManager.default.copyItem(atPath: lfwPhoto("Bernardo_Segura", 2), toPath: folder + "/bernardo-segura/2.jpg")
+        var settings = Gallery.Settings()
+        settings.enrolment.minFaceSize = 40  // LFW's thumbnails are 150 px
+        let probe = ProbeEmbedder(analyzer: analyzer, detection: FaceDetector.Settings(minFaceSize: 20), aligner: FaceAligner())
+        let matching = Matcher.Settings(threshold: 1.3)
+        func names(_ photo: String, _ report: GalleryReport) throws -> Matcher.Match {
+            report.matcher.match(try probe.embed(ImageFile.read(photo)).embedding, settings: matching)
+        }
+        let strangers = (1...8).map { lfwPhoto("Ray_Romano", $0) }
+        let before = try Gallery(directory: folder, analyzer: analyzer, settings: settings, cachePath: nil).scan()
+        #expect(try names(lfwPhoto("Ray_Romano", 9), before).name == "Bernardo Segura", "the mistake to correct")
+        let mistaken = try strangers.filter { try names($0, before).name == "Bernardo Segura" }
+        #expect(!mistaken.isEmpty, "another photo of the stranger is taken for him too")
+
+        _ = try GalleryEditor(directory: folder).addNegative(try FileBytes.read(lfwPhoto("Ray_Romano", 9)),
+                                                             of: "Bernardo Segura", as: "visit.jpg")
+        let after = try Gallery(directory: folder, analyzer: analyzer, settings: settings, cachePath: nil).scan()
+        let corrected = try names(lfwPhoto("Ray_Romano", 9), after)
+        #expect(corrected.verdict == .unknown && corrected.best?.name == "Bernardo Segura")
+        #expect(corrected.reason?.contains("corrected as not Bernardo Segura") == true, "\(corrected)")
+        for photo in mistaken { #expect(try names(photo, after).name == nil, "\(photo)") }
+        #expect(try names(lfwPhoto("Bernardo_Segura", 1), after).name == "Bernardo Segura", "his own other photo")
+    }
+}
