@@ -99,6 +99,36 @@ extension DaemonEndToEndTests {
         #expect(after.greetings() == [right], "\(after.logTail)")
     }
 
+    @Test func correctIsMakesANegativeOfTheNameGivenAndAPhotoOfTheRightOne() async throws {
+        let directory = try TestPaths.scratchDirectory("correct-is")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (gallery, state) = (directory + "/gallery", directory + "/state")
+        try FileManager.default.createDirectory(atPath: gallery, withIntermediateDirectories: false)
+        for photo in ["obama.jpg", "lin-manuel-miranda.png"] {
+            try FileManager.default.copyItem(atPath: try TestPaths.required(TestPaths.examplePhotos + "/" + photo),
+                                             toPath: gallery + "/" + photo)
+        }
+        // Lin-Manuel Miranda's face, as if it had been greeted as Obama.
+        try VisitFixture.write(id: Self.visitID, picture: try VisitFixture.frame(Self.linManuelFrame, of: TestPaths.hamiltonClip),
+                               person: "Obama", state: state)
+        let correct = try await CommandUnderTest.run(
+            ["correct", Self.visitID, "--is", "Lin Manuel Miranda", "--config", "/dev/null", "--models",
+             try TestPaths.required(TestPaths.models), "--gallery", gallery, "--state-dir", state],
+            environment: ["XDG_CACHE_HOME": directory + "/cache"])
+        #expect(correct.status == 0, "\(correct)")
+        #expect(FileManager.default.fileExists(atPath: gallery + "/obama/obama.jpg"))
+        #expect(FileManager.default.fileExists(atPath: gallery + "/obama/.not/\(Self.visitID).jpg"))
+        #expect(FileManager.default.fileExists(atPath: gallery + "/lin-manuel-miranda/lin-manuel-miranda.png"))
+        #expect(FileManager.default.fileExists(atPath: gallery + "/lin-manuel-miranda/\(Self.visitID).jpg"))
+
+        let listing = try await CommandUnderTest.run(["gallery", gallery, "--config", "/dev/null", "--models",
+                                                      try TestPaths.required(TestPaths.models)],
+                                                     environment: ["XDG_CACHE_HOME": directory + "/cache"])
+        #expect(listing.stdout.contains("Lin Manuel Miranda  ← lin-manuel-miranda/\(Self.visitID).jpg, lin-manuel-miranda/lin-manuel-miranda.png"), "\(listing)")
+        #expect(listing.stdout.contains("not Obama (1 corrections): obama/.not/\(Self.visitID).jpg"), "\(listing)")
+        #expect(!listing.stdout.contains("refused"), "\(listing)")
+    }
+
     @Test func enrolFromCameraWithAVideoSourceSavesDistinctCrops() async throws {
         let directory = try TestPaths.scratchDirectory("enrol-camera")
         defer { try? FileManager.default.removeItem(atPath: directory) }
