@@ -6,7 +6,8 @@ struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Measure accuracy on labelled photos.",
-        subcommands: [EvalPairsCommand.self, EvalIdentifyCommand.self, EvalMaskedCommand.self, EvalVisitsCommand.self])
+        subcommands: [EvalPairsCommand.self, EvalIdentifyCommand.self, EvalMaskedCommand.self, EvalVisitsCommand.self,
+                       EvalCorrectionsCommand.self])
 }
 
 struct EvalPairsCommand: ParsableCommand {

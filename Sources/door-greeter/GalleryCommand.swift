@@ -29,7 +29,9 @@ struct GalleryCommand: ParsableCommand {
             let synthetic = person.templates.filter(Template.isSynthetic(kind:))
             let extra = synthetic.isEmpty ? "" : "\n      + \(synthetic.count) synthetic templates: "
                 + synthetic.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }.joined(separator: ", ")
-            print("  \(person.name)  ← \(person.files.joined(separator: ", "))\(extra)")
+            let negatives = person.negatives.isEmpty ? "" : "\n      not \(person.name) (\(person.negatives.count) "
+                + "corrections): \(person.negatives.joined(separator: ", "))"
+            print("  \(person.name)  ← \(person.files.joined(separator: ", "))\(extra)\(negatives)")
         }
         if !report.rejections.isEmpty { print("refused:") }
         for rejection in report.rejections { print("  \(rejection.file): \(rejection.reason)") }
@@ -47,12 +49,17 @@ struct GalleryLoader {
     let noCache: Bool
 
     func load(analyzer existing: FaceAnalyzer? = nil) throws -> GalleryReport {
+        try scanned(analyzer: existing).report
+    }
+
+    /// The gallery scanned, for asking it afterwards whether it would take another photo.
+    func scanned(analyzer existing: FaceAnalyzer? = nil) throws -> (gallery: Gallery, report: GalleryReport) {
         let folder = directory ?? config.gallery.directory
         let analyzer = try existing ?? common.analyzer(config)
         let gallery = Gallery(directory: folder, analyzer: analyzer, settings: config.gallerySettings,
                               cachePath: noCache ? nil : cache ?? Self.defaultCache(for: folder))
         var bar = ProgressBar("enrolling", json: common.json)
-        return try gallery.scan { bar.update($0, $1) }
+        return (gallery, try gallery.scan { bar.update($0, $1) })
     }
 
     static func defaultCache(for folder: String) -> String {

@@ -91,7 +91,8 @@ struct PhotoResult: Encodable {
             case .known: return "  \(m.best!.name) (distance \(m.best!.distance.formatted)\(second)) \(where_)"
             case .ambiguous: return "  ambiguous: \(m.best!.name) \(m.best!.distance.formatted)\(second) \(where_)"
             case .unknown:
-                let nearest = m.best.map { " (nearest \($0.name) \($0.distance.formatted))" } ?? " (empty gallery)"
+                let nearest = m.best.map { " (nearest \($0.name) \($0.distance.formatted)\(m.reason.map { "; \($0)" } ?? ""))" }
+                    ?? " (empty gallery)"
                 return "  unknown\(nearest) \(where_)"
             }
         }

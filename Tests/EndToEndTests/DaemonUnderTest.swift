@@ -21,11 +21,13 @@ final class DaemonUnderTest {
 
     /// Starts the daemon with the example photos named in `photos` (file names) in its gallery and returns once
     /// it logged a line containing `until`. `config` nil: all defaults (`--config /dev/null`).
-    /// `loop`: replay the clip until stopped. `camera`: no `--source`, the config's camera. `environment`: extra
+    /// `loop`: replay the clip until stopped. `camera`: no `--source`, the config's camera. `source`: another video
+    /// or image folder than the clip. `environment`: extra
     /// variables. `watchdogPIDIsOwn`: start through a shell that sets WATCHDOG_PID to its own pid and then execs
     /// the daemon, which keeps that pid, as systemd does. `prepare` gets the gallery folder before the start.
     static func start(
-        photos: [String], config: String?, loop: Bool, camera: Bool = false, environment: [String: String] = [:],
+        photos: [String], config: String?, loop: Bool, camera: Bool = false, source: String? = nil,
+        environment: [String: String] = [:],
         watchdogPIDIsOwn: Bool = false, until: String = "door-greeter: ready: ",
         sourceLocation: SourceLocation = #_sourceLocation, prepare: (String) throws -> Void = { _ in }
     ) async throws -> DaemonUnderTest {
@@ -34,7 +36,8 @@ final class DaemonUnderTest {
         // Photos put there before the start are settled, as a user's would be: the models load in well under
         // Gallery.settleSeconds, so photos copied just now would only be enrolled after the start.
         try daemon.backdateGallery()
-        try daemon.launch(loop: loop, camera: camera, environment: environment, watchdogPIDIsOwn: watchdogPIDIsOwn)
+        try daemon.launch(loop: loop, camera: camera, source: source, environment: environment,
+                          watchdogPIDIsOwn: watchdogPIDIsOwn)
         try await daemon.waitForLine("the daemon to log \"\(until)\"", sourceLocation: sourceLocation) {
             $0.contains(until)
         }
@@ -63,14 +66,15 @@ final class DaemonUnderTest {
         }
     }
 
-    private func launch(loop: Bool, camera: Bool, environment: [String: String], watchdogPIDIsOwn: Bool) throws {
+    private func launch(loop: Bool, camera: Bool, source: String?, environment: [String: String],
+                        watchdogPIDIsOwn: Bool) throws {
         let binary = try TestPaths.daemon()
         var arguments = [
             "run", "--config", FileManager.default.fileExists(atPath: configFile) ? configFile : "/dev/null",
             "--models", try TestPaths.required(TestPaths.models),
             "--speech", "wav:\(wavDirectory)", "--gallery", gallery, "--state-dir", state,
         ]
-        if !camera { arguments += ["--source", try TestPaths.required(TestPaths.hamiltonClip)] }
+        if !camera { arguments += ["--source", try source ?? TestPaths.required(TestPaths.hamiltonClip)] }
         if loop { arguments.append("--loop") }
         if watchdogPIDIsOwn {
             process.executableURL = URL(fileURLWithPath: "/bin/sh")

@@ -161,7 +161,7 @@ public final class DoorPipeline: Sendable {
             decisions.async { [self] in
                 let moment = clock.moment()
                 for (item, match) in zip(faces, matches) {
-                    logger.debug("track \(item.track): \(match.name ?? match.verdict.rawValue)",
+                    logger.debug("track \(item.track): \(match.name ?? match.verdict.rawValue)\(match.reason.map { " (\($0))" } ?? "")",
                                  metadata: ["distance": "\(match.best.map { $0.distance.formatted } ?? "-")"])
                     let before = state.decision(of: item.track)
                     let events = state.vote(item.track, match: match, at: moment)

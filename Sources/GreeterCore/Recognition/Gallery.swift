@@ -7,6 +7,8 @@ public struct GalleryReport: Sendable {
         public let files: [String]
         /// Template kinds per file, e.g. ["photo", "mask:surgical-blue"].
         public let templates: [String]
+        /// Corrections: faces that are not this person (`NAME/.not/...`).
+        public let negatives: [String]
     }
 
     public struct Rejection: Sendable, Codable, Hashable {
@@ -53,6 +55,8 @@ public final class Gallery {
     private let fingerprint: String
     private var cache: [String: CachedPhoto] = [:]
     private var warnings: [String] = []
+    /// The photos the last scan accepted, for `refusal(of:as:)`.
+    private var accepted: [(entry: GalleryFiles.Entry, photo: CachedPhoto)] = []
 
     public init(directory: String, analyzer: FaceAnalyzer, settings: Settings, cachePath: String?) {
         self.directory = directory
@@ -90,6 +94,8 @@ public final class Gallery {
         var embedded = 0
         var lastSave = MonotonicClock.now()
         let enroller = PhotoEnroller(analyzer: analyzer, settings: settings.enrolment)
+        // By content: a photo moved (NAME.jpg into NAME/) keeps its templates without being embedded again.
+        let byContent = Dictionary(cache.values.map { ($0.sha256, $0) }, uniquingKeysWith: { first, _ in first })
         for (index, entry) in entries.enumerated() {
             defer { progress(index + 1, entries.count) }
             if shouldStop() {
@@ -103,7 +109,7 @@ public final class Gallery {
                 continue
             }
             let before = embedded
-            let loaded = load(entry, enroller: enroller, embedded: &embedded,
+            let loaded = load(entry, enroller: enroller, byContent: byContent, embedded: &embedded,
                               settle: beingWritten.contains(entry.path) ? .infinity : settle)
             switch loaded {
             case .problem(let problem):
@@ -131,7 +137,42 @@ public final class Gallery {
         if fresh != cache { saveCache(fresh) }
         cache = fresh
         let (accepted, conflicts) = crossCheck(photos)
+        self.accepted = accepted
         return report(accepted, rejections: rejections + conflicts, embedded: embedded, unsettled: unsettled)
+    }
+
+    /// Why the gallery would refuse `bytes` as a new photo of `name` (or as a negative of `name`), judged
+    /// against what the last scan accepted by the same checks a scan makes; nil when it would be enrolled.
+    public func refusal(of bytes: [UInt8], as name: String, negative: Bool = false) -> EnrolmentProblem? {
+        let entry = GalleryFiles.Entry(path: "\(name) (new)", name: name, topLevel: false, isImage: true,
+                                       negative: negative)
+        var photo = CachedPhoto(path: entry.path, name: name, size: Int64(bytes.count), mtimeNanoseconds: .max,
+                                sha256: SHA256.hexDigest(of: bytes))
+        switch enrol(bytes, entry: entry, enroller: PhotoEnroller(analyzer: analyzer, settings: settings.enrolment)) {
+        case .success(let templates): photo.templates = templates
+        case .failure(let problem): return problem
+        }
+        // The newest file loses a clash, so the existing photos stay and this one is the one refused. A single
+        // photo of the same name goes into the folder form with it (`GalleryEditor`): no clash of names.
+        let key = PersonName.key(name)
+        let existing = accepted.map { item in
+            guard item.entry.topLevel, PersonName.key(item.entry.name) == key else { return item }
+            var moved = item
+            moved.entry = GalleryFiles.Entry(path: item.entry.path, name: item.entry.name, topLevel: false,
+                                             isImage: item.entry.isImage)
+            return moved
+        }
+        let (_, rejections) = crossCheck(existing + [(entry, photo)])
+        return rejections.first { $0.file == entry.path }.map { EnrolmentProblem($0.reason) }
+    }
+
+    /// A negative is embedded as the face it is, without augmentations: a correction is about that face.
+    private func enrol(_ bytes: [UInt8], entry: GalleryFiles.Entry, enroller: PhotoEnroller)
+        -> Result<[Template], EnrolmentProblem> {
+        guard entry.negative else { return enroller.enrol(bytes) }
+        var plain = enroller
+        plain.settings.augmentations = []
+        return plain.enrol(bytes).map { $0.map { Template(kind: Template.negativeKind, embedding: $0.embedding) } }
     }
 
     private enum Loaded {
@@ -143,8 +184,8 @@ public final class Gallery {
 
     /// The cached result when the file is unchanged, or a fresh enrolment. Only regular files are opened; a
     /// changed one only once it is `settle` seconds old.
-    private func load(_ entry: GalleryFiles.Entry, enroller: PhotoEnroller, embedded: inout Int,
-                      settle: Double) -> Loaded {
+    private func load(_ entry: GalleryFiles.Entry, enroller: PhotoEnroller, byContent: [String: CachedPhoto],
+                      embedded: inout Int, settle: Double) -> Loaded {
         let path = (directory as NSString).appendingPathComponent(entry.path)
         var info = stat()
         guard stat(path, &info) == 0 else {
@@ -168,14 +209,15 @@ public final class Gallery {
             return .problem(EnrolmentProblem("cannot read: \(error.reason)"))
         }
         let digest = SHA256.hexDigest(of: bytes)
-        if var cached = cache[entry.path], cached.sha256 == digest, cached.name == entry.name {
-            (cached.size, cached.mtimeNanoseconds) = (size, mtime)
+        if var cached = cache[entry.path] ?? byContent[digest], cached.sha256 == digest, cached.name == entry.name,
+           cached.templates.allSatisfy({ Template.isNegative(kind: $0.kind) == entry.negative }) {
+            (cached.path, cached.size, cached.mtimeNanoseconds) = (entry.path, size, mtime)
             return .photo(cached)
         }
         embedded += 1
         var photo = CachedPhoto(path: entry.path, name: entry.name, size: size, mtimeNanoseconds: mtime,
                                 sha256: digest, rejection: nil, templates: [])
-        switch enroller.enrol(bytes) {
+        switch enrol(bytes, entry: entry, enroller: enroller) {
         case .success(let templates): photo.templates = templates
         case .failure(let problem): photo.rejection = problem.description
         }
@@ -190,6 +232,11 @@ public final class Gallery {
         var rejections: [GalleryReport.Rejection] = []
         var owner: [String: GalleryFiles.Entry] = [:]
         for item in photos.sorted(by: { ($0.photo.mtimeNanoseconds, $0.entry.path) < ($1.photo.mtimeNanoseconds, $1.entry.path) }) {
+            // A negative is near someone else by design (it is the face a person was mistaken for).
+            if item.entry.negative {
+                accepted.append(item)
+                continue
+            }
             let key = PersonName.key(item.entry.name)
             if let first = owner[key], item.entry.topLevel || first.topLevel {
                 rejections.append(.init(file: item.entry.path, reason: "same name (\(item.entry.name)) as \(first.path); "
@@ -220,13 +267,19 @@ public final class Gallery {
     private func report(_ accepted: [(entry: GalleryFiles.Entry, photo: CachedPhoto)],
                         rejections: [GalleryReport.Rejection], embedded: Int, unsettled: [String]) -> GalleryReport {
         var byName: [String: [CachedPhoto]] = [:]
-        for item in accepted { byName[item.entry.name, default: []].append(item.photo) }
+        var negatives: [String: [String]] = [:]
+        for item in accepted {
+            if item.entry.negative { negatives[item.entry.name, default: []].append(item.entry.path) }
+            else { byName[item.entry.name, default: []].append(item.photo) }
+        }
         let people = byName.keys.sorted().map { name in
             let files = byName[name]!.sorted { $0.path < $1.path }
             return GalleryReport.Person(name: name, files: files.map(\.path),
-                                        templates: files.flatMap { $0.templates.map(\.kind) })
+                                        templates: files.flatMap { $0.templates.map(\.kind) },
+                                        negatives: (negatives[name] ?? []).sorted())
         }
-        let templates = accepted.flatMap { item in
+        // Negatives of someone with no photo left have nobody to guard.
+        let templates = accepted.filter { byName[$0.entry.name] != nil }.flatMap { item in
             item.photo.templates.map { (name: item.entry.name, kind: $0.kind, embedding: $0.embedding) }
         }
         var faces: [String: [Float]] = [:]

@@ -1,11 +1,15 @@
 import Foundation
 
 /// What in a gallery folder is a photo of someone: image files at the top (one person each, named by the file)
-/// and in one level of sub-folders `NAME/` (several photos of one person). Hidden files, editor and download
-/// leftovers and READMEs are not looked at; any other file is reported, since the owner probably meant it.
+/// and in one level of sub-folders `NAME/` (several photos of one person), plus the corrections in `NAME/.not/`
+/// (faces that are not NAME). Hidden files, editor and download leftovers and READMEs are not looked at; any
+/// other file is reported, since the owner probably meant it.
 public enum GalleryFiles {
     /// What the decoder reads (libjpeg-turbo, libpng, libwebp): the formats of phones, cameras and the web.
     public static let imageExtensions: Set<String> = ["jpg", "jpeg", "png", "webp"]
+    /// The folder inside `NAME/` holding negative examples of NAME. Hidden, so that older versions and the
+    /// person's own photo listing pass it by; `cp -a` and `rsync -a` copy it with the rest.
+    public static let negativesFolder = ".not"
 
     public struct Entry: Sendable, Equatable {
         /// Relative to the gallery folder: `alice.jpg` or `alice/beach.png`.
@@ -14,6 +18,8 @@ public enum GalleryFiles {
         /// False for files in a person's folder, which may share a name by design.
         public let topLevel: Bool
         public let isImage: Bool
+        /// A face that is not `name` (in `NAME/.not/`).
+        public var negative = false
     }
 
     public static func isIgnored(_ fileName: String) -> Bool {
@@ -32,6 +38,12 @@ public enum GalleryFiles {
                 let inside = (try? manager.contentsOfDirectory(atPath: folder)) ?? []
                 for file in inside.sorted() where !isIgnored(file) {
                     entries.append(entry("\(item)/\(file)", name: PersonName.fromFile(item), topLevel: false))
+                }
+                let negatives = (folder as NSString).appendingPathComponent(negativesFolder)
+                for file in ((try? manager.contentsOfDirectory(atPath: negatives)) ?? []).sorted() where !isIgnored(file) {
+                    var negative = entry("\(item)/\(negativesFolder)/\(file)", name: PersonName.fromFile(item), topLevel: false)
+                    negative.negative = true
+                    entries.append(negative)
                 }
             } else {
                 entries.append(entry(item, name: PersonName.fromFile((item as NSString).deletingPathExtension),

@@ -68,11 +68,19 @@ public final class GalleryKeeper {
         let after = Dictionary(uniqueKeysWithValues: new.people.map { ($0.name, $0) })
         // A photo replaced under the same name leaves the person's files and template kinds as they were: the face
         // itself is compared, or another person's photo under a known name would pass unnoticed.
-        for person in new.people where before[person.name] != person || old?.faces[person.name] != new.faces[person.name] {
-            if let previous = old?.faces[person.name], let now = new.faces[person.name], previous != now {
-                logger.notice("photo of \(person.name) changed: now \(String(format: "%.2f", l2Distance(previous, now))) from the previous face")
+        for person in new.people {
+            let previous = before[person.name]
+            if previous?.files != person.files || previous?.templates != person.templates
+                || old?.faces[person.name] != new.faces[person.name] {
+                if let previous = old?.faces[person.name], let now = new.faces[person.name], previous != now {
+                    logger.notice("photo of \(person.name) changed: now \(String(format: "%.2f", l2Distance(previous, now))) from the previous face")
+                }
+                logger.notice("enrolled \(person.name) from \(person.files.joined(separator: ", ")) (\(person.templates.count) templates)")
             }
-            logger.notice("enrolled \(person.name) from \(person.files.joined(separator: ", ")) (\(person.templates.count) templates)")
+            if (previous?.negatives ?? []) != person.negatives {
+                let files = person.negatives.isEmpty ? "" : " (\(person.negatives.joined(separator: ", ")))"
+                logger.notice("corrections of \(person.name): \(person.negatives.count) faces marked not \(person.name)\(files)")
+            }
         }
         for person in old?.people ?? [] where after[person.name] == nil {
             logger.notice("unenrolled \(person.name) (\(person.files.joined(separator: ", ")) gone or refused)")

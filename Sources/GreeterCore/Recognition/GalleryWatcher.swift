@@ -44,8 +44,9 @@ public struct GalleryChange: Sendable, Equatable {
     }
 }
 
-/// Watches the gallery directory and its person folders (`NAME/`, one level down) with inotify and
-/// reports photos that are ready or gone, gathered until things have been quiet for `debounce`.
+/// Watches the gallery directory, its person folders (`NAME/`, one level down) and their corrections
+/// (`NAME/.not/`) with inotify and reports photos that are ready or gone, gathered until things have been
+/// quiet for `debounce`.
 ///
 /// A photo is ready when the writer closes it (IN_CLOSE_WRITE) or it is moved in (IN_MOVED_TO); a file
 /// that is only created is still being written. Names `GalleryFiles.isIgnored` rejects (hidden files,
@@ -141,7 +142,8 @@ private struct WatchState {
     var reader: (any DispatchSourceRead)?
     var timer: (any DispatchSourceTimer)?
     var rootWatch: Int32 = -1
-    /// Watch descriptor → watched folder relative to `directory`: "" for the gallery itself, or a person's.
+    /// Watch descriptor → watched folder relative to `directory`: "" for the gallery itself, a person's, or a
+    /// person's negatives (`NAME/.not`).
     var folders: [Int32: String] = [:]
     var pending = GalleryChange()
     /// Files modified and not yet closed, with the time of their last modification: still being written.
@@ -149,6 +151,8 @@ private struct WatchState {
 
     private static let photoEvents = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_MODIFY)
         | UInt32(IN_ONLYDIR) | UInt32(IN_EXCL_UNLINK)
+    /// Person folders also need IN_CREATE to see their `.not` folder made.
+    private static let personEvents = photoEvents | UInt32(IN_CREATE)
     /// The root also needs IN_CREATE to see new person folders, and its own deletion or move.
     private static let rootEvents = photoEvents | UInt32(IN_CREATE | IN_DELETE_SELF | IN_MOVE_SELF)
 
@@ -202,20 +206,23 @@ private struct WatchState {
             pending.rescan = true  // only the root asks for these
             return
         }
-        guard !event.name.isEmpty, !GalleryFiles.isIgnored(event.name) else { return }
+        let negatives = event.has(IN_ISDIR) && Self.isPersonFolder(folder) && event.name == GalleryFiles.negativesFolder
+        guard !event.name.isEmpty, negatives || !GalleryFiles.isIgnored(event.name) else { return }
         let path = folder.isEmpty ? event.name : folder + "/" + event.name
 
         if event.has(IN_ISDIR) {
-            guard event.watch == rootWatch else { return }  // folders inside person folders are not gallery
+            // Other folders inside person folders are not gallery.
+            guard event.watch == rootWatch || negatives else { return }
             if event.has(IN_CREATE) || event.has(IN_MOVED_TO) {
                 // Photos can land before the watch exists (moved in whole, or copied right after mkdir).
-                if watch(path) {
-                    for (name, isFolder) in entries(of: absolute(path)) where !isFolder {
-                        pending.markReady(path + "/" + name)
+                for folder in watchTree(path) {
+                    for (name, isFolder) in entries(of: absolute(folder)) where !isFolder {
+                        pending.markReady(folder + "/" + name)
                     }
                 }
             } else if event.has(IN_DELETE) || event.has(IN_MOVED_FROM) {
                 unwatch(path)
+                unwatch(path + "/" + GalleryFiles.negativesFolder)
                 pending.markFolderRemoved(path)
                 writing = writing.filter { !$0.key.hasPrefix(path + "/") }
             }
@@ -236,12 +243,25 @@ private struct WatchState {
             inotify_rm_watch(fd, watchDescriptor)
             folders[watchDescriptor] = nil
         }
-        for (name, isFolder) in entries(of: directory) where isFolder { watch(name) }
+        for (name, isFolder) in entries(of: directory) where isFolder { watchTree(name) }
     }
+
+    /// A person folder, or `.not` in one: a root folder whose negatives folder is watched too. Returns the
+    /// folders now watched.
+    @discardableResult
+    private mutating func watchTree(_ folder: String) -> [String] {
+        guard watch(folder) else { return [] }
+        guard Self.isPersonFolder(folder) else { return [folder] }
+        let negatives = folder + "/" + GalleryFiles.negativesFolder
+        return [folder] + (watch(negatives) ? [negatives] : [])
+    }
+
+    private static func isPersonFolder(_ folder: String) -> Bool { !folder.isEmpty && !folder.contains("/") }
 
     @discardableResult
     private mutating func watch(_ folder: String) -> Bool {
-        let watchDescriptor = inotify_add_watch(fd, absolute(folder), Self.photoEvents)
+        let events = Self.isPersonFolder(folder) ? Self.personEvents : Self.photoEvents
+        let watchDescriptor = inotify_add_watch(fd, absolute(folder), events)
         guard watchDescriptor >= 0 else {
             // Gone again already, or replaced by a file: nothing to watch.
             if errno != ENOENT && errno != ENOTDIR {

@@ -1,7 +1,8 @@
 import Dispatch
 
 /// Open-set nearest-neighbour search over the gallery's templates (several per person are fine: a person's
-/// distance is that of their closest template).
+/// distance is that of their closest template). Negative templates (corrections: faces that are not that
+/// person) are not searched; they only veto their person for a face nearer to them than to the person.
 public struct Matcher: Sendable {
     public struct Settings: Sendable, Equatable {
         /// L2 distance above which a face is nobody we know.
@@ -41,6 +42,8 @@ public struct Matcher: Sendable {
         public let best: Candidate?
         /// The closest template of any other person.
         public let second: Candidate?
+        /// Why a face near enough to `best` is still not named: nearer to one of their negatives.
+        public var reason: String? = nil
         /// The recognised name: set only when the verdict is `known`.
         public var name: String? { verdict == .known ? best?.name : nil }
     }
@@ -53,6 +56,8 @@ public struct Matcher: Sendable {
     private let kinds: [String]
     /// Row-major templates × dimension, unit vectors.
     private let matrix: [Float]
+    /// Negative templates of each person, in `names` order.
+    private let negativesOfPerson: [[[Float]]]
     public let dimension: Int
 
     public var templateCount: Int { personOfTemplate.count }
@@ -62,9 +67,14 @@ public struct Matcher: Sendable {
         var names: [String] = []
         var owner: [Int32] = []
         var matrix: [Float] = []
+        var negatives: [String: [[Float]]] = [:]
         matrix.reserveCapacity(templates.count * dimension)
         for template in templates {
             precondition(template.embedding.count == dimension, "a template of \(template.embedding.count) values")
+            if Template.isNegative(kind: template.kind) {
+                negatives[template.name, default: []].append(template.embedding)
+                continue
+            }
             let person = index[template.name] ?? {
                 names.append(template.name)
                 index[template.name] = Int32(names.count - 1)
@@ -79,19 +89,25 @@ public struct Matcher: Sendable {
         var rows = [[Int]](repeating: [], count: names.count)
         for (row, person) in owner.enumerated() { rows[Int(person)].append(row) }
         self.rowsOfPerson = rows
-        self.kinds = templates.map(\.kind)
+        self.kinds = templates.map(\.kind).filter { !Template.isNegative(kind: $0) }
         self.matrix = matrix
+        self.negativesOfPerson = names.map { negatives[$0] ?? [] }
         self.dimension = dimension
     }
 
     /// The nearest person decides who it may be; they are accepted when any of their templates is within the
-    /// threshold for its kind, and the next person is not about as close.
+    /// threshold for its kind, the face is not nearer to one of their negatives, and the next person is not
+    /// about as close.
     public func match(_ embedding: [Float], settings: Settings) -> Match {
         let (best, second) = nearestTwoPeople(embedding)
         guard let best else { return Match(verdict: .unknown, best: nil, second: nil) }
         let verdict: Verdict
         if !accepts(embedding, person: best.name, settings: settings) {
             verdict = .unknown
+        } else if let negative = nearestNegative(embedding, of: best.name), negative < best.distance {
+            return Match(verdict: .unknown, best: best, second: second, reason: String(
+                format: "nearer to a face corrected as not %@ (%.3f) than to %@ (%.3f)",
+                best.name, negative, best.name, best.distance))
         } else if let second, second.distance - best.distance < settings.ambiguityMargin {
             verdict = .ambiguous
         } else {
@@ -109,6 +125,12 @@ public struct Matcher: Sendable {
                 }
             }
         }
+    }
+
+    /// The distance to the person's closest negative template; nil when they have none.
+    public func nearestNegative(_ query: [Float], of name: String) -> Float? {
+        guard let person = personOfName[name] else { return nil }
+        return negativesOfPerson[Int(person)].map { l2Distance(query, $0) }.min()
     }
 
     /// The closest template, and the closest template of a different person.
