@@ -13,6 +13,7 @@ struct DoorGreeter: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, IdentifyCommand.self, EmbedCommand.self, GalleryCommand.self, EvalCommand.self,
             BenchCommand.self, CheckConfigCommand.self, DevicesCommand.self, CaptureCheckCommand.self,
+            VisitsCommand.self,
         ]
     )
 }

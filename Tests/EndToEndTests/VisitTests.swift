@@ -1,0 +1,111 @@
+import Foundation
+import GreeterCore
+import Testing
+
+/// The visit log on the Hamilton clip: what a run leaves in STATE/visits and what the `visits` commands make of it.
+extension DaemonEndToEndTests {
+    static let analyzer: FaceAnalyzer = {
+        do { return try FaceAnalyzer(models: ModelFiles(directory: TestPaths.models)) } catch {
+            preconditionFailure("\(error) (run scripts/setup first)")
+        }
+    }()
+
+    @Test func aRunLeavesVisitsWithCropsTheGalleryCanEnrolAndTheCommandsShowThem() async throws {
+        let daemon = try await DaemonUnderTest.start(photos: Self.everyone, config: nil, loop: false)
+        #expect(try await daemon.waitForExit() == 0, "\(daemon.logTail)")
+        let store = VisitStore(stateDirectory: daemon.state)
+        let visits = try store.all()
+        let greeted = try #require(visits.first { $0.outcome == .greeted && $0.people.first?.name == "Lin Manuel Miranda" },
+                                   "visits: \(visits)\n\(daemon.logTail)")
+        #expect(greeted.start <= greeted.end)
+
+        // The greeting's journal line names its visit.
+        let line = try #require(daemon.log.first { $0.contains("greeted: \"\(Self.linManuel)\"") })
+        #expect(line.contains("visit=\(greeted.id)"), "\(line)")
+        // So does the line of each face that was not named.
+        for visit in visits where visit.outcome == .unknown || visit.outcome == .ambiguous {
+            #expect(daemon.log.contains { $0.contains("visitor: visit \(visit.id)") }, "no journal line for \(visit.id)")
+        }
+
+        // Private: the folder 0700, every file 0600.
+        #expect(try DaemonUnderTest.mode(of: store.directory) == 0o700)
+        for file in try FileManager.default.contentsOfDirectory(atPath: store.directory) {
+            #expect(try DaemonUnderTest.mode(of: store.path(of: file)) == 0o600, "\(file)")
+        }
+
+        // Every visit has its crop, in which the gallery's own photo enrolment finds the one face; the greeted
+        // one is Lin-Manuel Miranda's by his gallery photo.
+        let enroller = PhotoEnroller(analyzer: Self.analyzer, settings: Config().gallerySettings.enrolment)
+        for visit in visits {
+            let face = try #require(visit.face, "\(visit.id) has no crop")
+            #expect(FileManager.default.fileExists(atPath: store.path(of: try #require(visit.frame))))
+            let templates = try enroller.enrol(try FileBytes.read(store.path(of: face))).get()
+            if visit.id == greeted.id {
+                let photo = try enroller.enrol(try FileBytes.read("\(daemon.gallery)/lin-manuel-miranda.png")).get()
+                let distance = l2Distance(templates[0].embedding, photo[0].embedding)
+                #expect(distance < Float(Config().recognition.threshold), "crop of \(visit.id) at \(distance)")
+            }
+        }
+
+        // `visits`: the table and the JSON.
+        let location = ["--config", "/dev/null", "--state-dir", daemon.state]
+        let table = try await CommandUnderTest.run(["visits"] + location)
+        #expect(table.status == 0, "\(table)")
+        #expect(table.stdout.contains(greeted.id) && table.stdout.contains("Lin Manuel Miranda") && table.stdout.contains("greeted"), "\(table)")
+        let json = try await CommandUnderTest.run(["visits", "--json"] + location)
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        struct Listing: Decodable { let directory: String; let visits: [Visit] }
+        let listing = try decoder.decode(Listing.self, from: Data(json.stdout.utf8))
+        #expect(listing.visits.map(\.id) == visits.map(\.id) && listing.directory == store.directory)
+        let unknown = try await CommandUnderTest.run(["visits", "--unknown", "--json", "--since", "1h"] + location)
+        #expect(try decoder.decode(Listing.self, from: Data(unknown.stdout.utf8)).visits.allSatisfy {
+            $0.outcome == .unknown || $0.outcome == .ambiguous
+        })
+        let badSince = try await CommandUnderTest.run(["visits", "--since", "2x"] + location)
+        #expect(badSince.status != 0 && badSince.stderr.contains("--since 2x: not a duration"), "\(badSince)")
+
+        // `visits sheet`: one tile per visit, each showing a face (not blank).
+        let sheetFile = daemon.directory + "/sheet.jpg"
+        let made = try await CommandUnderTest.run(["visits", "sheet"] + location + [sheetFile])
+        #expect(made.status == 0, "\(made)")
+        let sheet = try ImageFile.read(sheetFile)
+        #expect((sheet.width, sheet.height) == VisitSheet.size(visits.count))
+        let columns = VisitSheet.grid(visits.count).columns
+        for index in visits.indices {
+            let x = VisitSheet.gap + (index % columns) * (VisitSheet.faceSide + VisitSheet.gap)
+            let y = VisitSheet.gap + (index / columns) * (VisitSheet.tileHeight + VisitSheet.gap)
+            let tile = try sheet.cropped(x: x, y: y, cropWidth: VisitSheet.faceSide, cropHeight: VisitSheet.faceSide,
+                                         toWidth: VisitSheet.faceSide, height: VisitSheet.faceSide, interpolation: .area)
+            let grey = try tile.grayThumbnail(width: 32, height: 32).map(Double.init)
+            let mean = grey.reduce(0, +) / Double(grey.count)
+            let spread = (grey.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(grey.count)).squareRoot()
+            #expect(spread > 10, "tile \(index) of \(sheetFile) is blank (sd \(spread))")
+            #expect(try !Self.analyzer.detector.detect(tile, settings: .init(minFaceSize: 20)).isEmpty, "no face on tile \(index)")
+        }
+
+        // `visits forget`: a bad id is one line naming it and deletes nothing; a good one goes with its files.
+        let bad = try await CommandUnderTest.run(["visits", "forget", "nonsense"] + location)
+        #expect(bad.status != 0 && bad.stderr.contains("nonsense: not a visit id"), "\(bad)")
+        let missing = try await CommandUnderTest.run(["visits", "forget", "20000101-000000-1", greeted.id] + location)
+        #expect(missing.status != 0 && missing.stderr.contains("20000101-000000-1: no such visit"), "\(missing)")
+        #expect(try store.all().count == visits.count)
+        let forgot = try await CommandUnderTest.run(["visits", "forget", greeted.id] + location)
+        #expect(forgot.status == 0, "\(forgot)")
+        #expect(try !FileManager.default.contentsOfDirectory(atPath: store.directory).contains { $0.hasPrefix(greeted.id) })
+        let all = try await CommandUnderTest.run(["visits", "forget", "--all"] + location)
+        #expect(all.status == 0 && (try store.all()).isEmpty, "\(all)")
+    }
+
+    @Test func withVisitsDisabledTheRecordsStayAndNoImageIsOnDisk() async throws {
+        let daemon = try await DaemonUnderTest.start(photos: Self.everyone, config: "[visits]\nenabled = false\n",
+                                                     loop: false)
+        #expect(try await daemon.waitForExit() == 0, "\(daemon.logTail)")
+        let visits = try VisitStore(stateDirectory: daemon.state).all()
+        #expect(visits.contains { $0.outcome == .greeted }, "\(visits)")
+        #expect(visits.allSatisfy { $0.face == nil && $0.frame == nil })
+        let images = try FileManager.default.subpathsOfDirectory(atPath: daemon.state)
+            .filter { [".jpg", ".jpeg", ".png"].contains(where: $0.hasSuffix) }
+        #expect(images.isEmpty, "\(images)")
+    }
+}
