@@ -22,6 +22,7 @@ public protocol DoorEventListener: Sendable {
 extension DoorEventListener {
     public func looked(_ look: FaceLook) {}
     public func policy(_ event: GreetingEvent) {}
+    public func greeted(_ greeting: SpokenGreeting) {}
     public func ended(_ track: TrackID, at time: Date) {}
     public func visitID(of track: TrackID) -> String? { nil }
 }

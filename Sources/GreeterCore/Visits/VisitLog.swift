@@ -20,7 +20,7 @@ public final class VisitLog: DoorEventListener, Sendable {
     /// The crop's side is this many face sizes, so the gallery's detector finds the face in it again...
     static let cropFaces: Float = 2
     /// ... scaled to this range of sides: a small face is enlarged (the gallery wants faces of 80 px and more).
-    static let cropSides = 224...400
+    public static let cropSides = 224...400
     static let frameWidth = 320
     /// Ended visits remembered for outcomes that come after the track's end (a group greeting said later).
     static let recentlyEnded = 16
@@ -98,19 +98,20 @@ public final class VisitLog: DoorEventListener, Sendable {
         queue.async { [self] in
             guard var entry = open[face.trackID] else { return }
             entry.decided = true
-            entry.visit.people = [face.match.best, face.match.second].compactMap { $0 }
+            let nearest = [face.match.best, face.match.second].compactMap { $0 }
                 .map { Visit.Person(name: $0.name, distance: $0.distance) }
             switch face.decision.identity {
-            case .person:
+            case .person(let name):
+                // The distance the greeting's journal line gives: the mean of the agreeing looks.
+                entry.visit.people = [Visit.Person(name: name, distance: face.decision.meanDistance)]
+                    + nearest.filter { $0.name != name }
                 // Until the policy says what it did (a group greeting waits for its window).
                 (entry.visit.outcome, entry.visit.reason) = (.known, "not greeted yet")
             case .unknown:
                 let ambiguous = face.match.verdict == .ambiguous
+                entry.visit.people = nearest
                 entry.visit.outcome = ambiguous ? .ambiguous : .unknown
                 entry.visit.reason = ambiguous ? "too close to more than one person to tell" : nil
-                let nearest = entry.visit.people.map { "\($0.name) d=\($0.distance.formatted)" }.joined(separator: ", ")
-                logger.notice("\(ambiguous ? "ambiguous" : "unknown") visitor: visit \(entry.visit.id)",
-                              metadata: ["visit": "\(entry.visit.id)", "nearest": "\(nearest.isEmpty ? "-" : nearest)"])
             }
             open[face.trackID] = entry
         }
@@ -149,7 +150,15 @@ public final class VisitLog: DoorEventListener, Sendable {
                 return names.withLock { _ = $0.ofTrack.removeValue(forKey: track) }
             }
             keep(entry)
-            ended.append((track, entry.visit))
+            let visit = entry.visit
+            if visit.outcome == .unknown || visit.outcome == .ambiguous {
+                // At the end, not at the decision: a face first taken for a stranger is often named a look later.
+                let nearest = visit.people.map { "\($0.name) d=\($0.distance.formatted)" }.joined(separator: ", ")
+                logger.notice("\(visit.outcome.rawValue) visitor", metadata: [
+                    "visit": "\(visit.id)", "nearest": "\(nearest.isEmpty ? "-" : nearest)",
+                ])
+            }
+            ended.append((track, visit))
             // Its id stays known a while: the journal line of a group greeting said after the end names it.
             guard ended.count > Self.recentlyEnded else { return }
             let old = ended.removeFirst().track
