@@ -65,22 +65,25 @@ extension DaemonEndToEndTests {
         let badSince = try await CommandUnderTest.run(["visits", "--since", "2x"] + location)
         #expect(badSince.status != 0 && badSince.stderr.contains("--since 2x: not a duration"), "\(badSince)")
 
-        // `visits sheet`: one tile per visit, each showing a face (not blank).
+        // `visits sheet`: one tile per visit, in order, each showing that visit's face crop (and not blank).
         let sheetFile = daemon.directory + "/sheet.jpg"
         let made = try await CommandUnderTest.run(["visits", "sheet"] + location + [sheetFile])
         #expect(made.status == 0, "\(made)")
         let sheet = try ImageFile.read(sheetFile)
         #expect((sheet.width, sheet.height) == VisitSheet.size(visits.count))
         let columns = VisitSheet.grid(visits.count).columns
-        for index in visits.indices {
-            let x = VisitSheet.gap + (index % columns) * (VisitSheet.faceSide + VisitSheet.gap)
+        let side = VisitSheet.faceSide
+        for (index, visit) in visits.enumerated() {
+            let x = VisitSheet.gap + (index % columns) * (side + VisitSheet.gap)
             let y = VisitSheet.gap + (index / columns) * (VisitSheet.tileHeight + VisitSheet.gap)
-            let tile = try sheet.cropped(x: x, y: y, cropWidth: VisitSheet.faceSide, cropHeight: VisitSheet.faceSide,
-                                         toWidth: VisitSheet.faceSide, height: VisitSheet.faceSide, interpolation: .area)
-            let grey = try tile.grayThumbnail(width: 32, height: 32).map(Double.init)
-            let mean = grey.reduce(0, +) / Double(grey.count)
-            let spread = (grey.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(grey.count)).squareRoot()
-            #expect(spread > 10, "tile \(index) of \(sheetFile) is blank (sd \(spread))")
+            let tile = try sheet.cropped(x: x, y: y, cropWidth: side, cropHeight: side, toWidth: side, height: side,
+                                         interpolation: .area).grayThumbnail(width: 32, height: 32).map(Double.init)
+            let crop = try ImageFile.read(store.path(of: try #require(visit.face))).grayThumbnail(width: 32, height: 32)
+                .map(Double.init)
+            let mean = tile.reduce(0, +) / Double(tile.count)
+            let spread = (tile.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(tile.count)).squareRoot()
+            let difference = zip(tile, crop).map { abs($0 - $1) }.reduce(0, +) / Double(tile.count)
+            #expect(spread > 2 && difference < 10, "tile \(index) of \(sheetFile): sd \(spread), off \(visit.id)'s crop by \(difference)")
         }
 
         // `visits forget`: a bad id is one line naming it and deletes nothing; a good one goes with its files.
