@@ -56,11 +56,7 @@ public struct FaceQuality: Sendable, Equatable, Comparable {
     /// Variance of the 4-neighbour Laplacian over the face box scaled to 64×64 grey: high for sharp edges.
     static func laplacianVariance(of box: Rect, in image: Image) throws -> Float {
         let n = patch
-        let side = Int(max(box.width, box.height).rounded())
-        guard side > 0 else { return 0 }
-        let face = try image.cropped(x: Int(box.center.x) - side / 2, y: Int(box.center.y) - side / 2,
-                                     cropWidth: side, cropHeight: side, toWidth: n, height: n, interpolation: .area)
-        let grey = try face.grayThumbnail(width: n, height: n)
+        let grey = try image.square(around: box, faces: 1, sides: n...n).grayThumbnail(width: n, height: n)
         var sum: Float = 0, squares: Float = 0
         for y in 1..<(n - 1) {
             for x in 1..<(n - 1) {

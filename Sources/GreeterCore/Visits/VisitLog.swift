@@ -185,7 +185,8 @@ public final class VisitLog: DoorEventListener, Sendable {
         do {
             let quality = try FaceQuality(of: look.face, in: look.frame).score
             if let best, best.quality >= quality { return best }
-            return (quality, try Self.crop(look.face.box, from: look.frame), try Self.context(look.frame))
+            let face = try look.frame.square(around: look.face.box, faces: Self.cropFaces, sides: Self.cropSides)
+            return (quality, face, try Self.context(look.frame))
         } catch {
             logger.warning("visits: cannot cut out the face of visit \(visitID(of: look.trackID) ?? "?"): \(error)")
             return best
@@ -221,15 +222,6 @@ public final class VisitLog: DoorEventListener, Sendable {
             }
             failing = true
         }
-    }
-
-    /// The face with room around it, square, enlarged or shrunk into `cropSides`.
-    static func crop(_ box: Rect, from frame: Image) throws -> Image {
-        let side = Int((max(box.width, box.height) * cropFaces).rounded())
-        let out = min(max(side, cropSides.lowerBound), cropSides.upperBound)
-        return try frame.cropped(x: Int(box.center.x) - side / 2, y: Int(box.center.y) - side / 2, cropWidth: side,
-                                 cropHeight: side, toWidth: out, height: out,
-                                 interpolation: out > side ? .linear : .area)
     }
 
     static func context(_ frame: Image) throws -> Image {
