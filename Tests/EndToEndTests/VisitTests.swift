@@ -132,6 +132,11 @@ extension DaemonEndToEndTests {
         let first = try await daemon.waitFor("a visit kept") { (try? store.all())?.first { $0.face != nil } }
         let listed = try await CommandUnderTest.run(["visits", "--config", daemon.configFile, "--state-dir", daemon.state])
         #expect(listed.status == 0 && listed.stdout.contains(first.id), "\(listed)")
+        // The clip's next pass: he is known, and not greeted again within the cooldown, which the visit says.
+        let again = try await daemon.waitFor("a visit not greeted for the cooldown") {
+            (try? store.all())?.first { $0.outcome == .known && $0.reason?.hasPrefix("cooldown") == true }
+        }
+        #expect(again.people.first?.name == "Lin Manuel Miranda", "\(again)")
 
         try daemon.writeConfig("[visits]\nenabled = false\n")
         let reloaded = daemon.log.count
