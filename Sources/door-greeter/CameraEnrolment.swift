@@ -66,7 +66,7 @@ struct CameraEnrolment {
     }
 
     private func crop(_ shot: EnrolmentShots.Shot) throws -> [UInt8] {
-        try ImageFile.jpeg(try shot.image.faceCrop(shot.face), quality: 92)
+        try ImageFile.jpeg(try shot.image.faceCrop(around: shot.face.box), quality: 92)
     }
 
     /// Guidance goes to the terminal (stderr), so stdout lists only the photos saved.

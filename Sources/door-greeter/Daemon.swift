@@ -38,6 +38,7 @@ final class Daemon: Sendable {
     private let speaker: EspeakSpeaker
     private let pipeline: DoorPipeline
     private let publisher: MQTTPublisher
+    private let visits: VisitLog
     private let capture: CaptureLoop
     /// How each capture loop ended, for the capture service.
     private let captureEnds = AsyncStream.makeStream(of: CaptureLoop.End.self)
@@ -124,9 +125,10 @@ final class Daemon: Sendable {
         if mute.isMuted { logger.notice("speech is muted (remembered from the last run): recognising, not speaking") }
         publisher = MQTTPublisher(settings: MQTTSettings(config.mqtt), mute: mute, logger: logger)
         publisher.galleryChanged(people: report.people.map(\.name))
+        visits = VisitLog(stateDirectory: config.state.directory, settings: VisitLog.Settings(config.visits), logger: logger)
         pipeline = DoorPipeline(analyzer: analyzer, speaker: MutableSpeaker(speaker, mute: mute), matcher: report.matcher,
                                 settings: try PipelineSettings(config), greetingLog: greetingLog, logger: logger,
-                                listeners: [publisher])
+                                listeners: [publisher, visits])
         capture = CaptureLoop()
         logger.info("\("gallery \(config.gallery.directory): \(report.people.count) people, ")\("\(report.matcher.templateCount) templates; speech \(config.speech.output), voice \(config.speech.voice)")")
         if !report.unsettled.isEmpty { galleryQueue.async { self.scheduleSettledRescan() } }
@@ -144,7 +146,10 @@ final class Daemon: Sendable {
             }),
             .init(service: ClosureService { [self] in
                 try? await gracefulShutdown()
-                try await onThread { [pipeline] in pipeline.finish(timeout: 5) }
+                try await onThread { [pipeline, visits] in
+                    pipeline.finish(timeout: 5)
+                    visits.finish()
+                }
             }),
             .init(service: ClosureService { [self] in try await runGallery() }),
             // The end of a file (or a source that fails) ends the daemon.
@@ -356,6 +361,7 @@ final class Daemon: Sendable {
         if new.models != old.models { logger.warning("models.directory changed: takes effect at the next restart") }
         if new.detection.threads != old.detection.threads { setVisionThreads(new.detection.threads) }
         publisher.apply(MQTTSettings(new.mqtt))
+        visits.apply(VisitLog.Settings(new.visits))
         if new.log.level != old.log.level { logger.notice("log.level changed: takes effect at the next restart") }
         galleryQueue.async { [self, new] in
             gallery.reconfigure(new, queue: galleryQueue) { [self] in galleryChanged() }

@@ -12,7 +12,8 @@ struct DoorGreeter: AsyncParsableCommand {
             """,
         subcommands: [
             RunCommand.self, IdentifyCommand.self, EmbedCommand.self, GalleryCommand.self, EvalCommand.self,
-            EnrolCommand.self, CorrectCommand.self, BenchCommand.self, CheckConfigCommand.self, DevicesCommand.self, CaptureCheckCommand.self,
+            EnrolCommand.self, CorrectCommand.self, VisitsCommand.self, BenchCommand.self, CheckConfigCommand.self,
+            DevicesCommand.self, CaptureCheckCommand.self,
         ]
     )
 }

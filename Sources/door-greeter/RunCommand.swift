@@ -13,8 +13,7 @@ struct RunCommand: AsyncParsableCommand {
             priorities for the journal: `journalctl -u door-greeter -f`.
             """)
 
-    @Option(name: .long, help: ArgumentHelp("Config file (TOML).", valueName: "FILE"))
-    var config = CommonOptions.defaultConfig
+    @OptionGroup var location: StateOptions
 
     @Option(help: ArgumentHelp("Read frames from a video file or an image folder instead of the camera.", valueName: "VIDEO|DIR"))
     var source: String?
@@ -30,9 +29,6 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Override gallery.directory.", valueName: "DIR"))
     var gallery: String?
-
-    @Option(help: ArgumentHelp("Override state.directory (greeting times, embedding cache).", valueName: "DIR"))
-    var stateDir: String?
 
     @Option(help: ArgumentHelp("Override models.directory.", valueName: "DIR"))
     var models: String?
@@ -51,17 +47,15 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let overrides = Daemon.Overrides(source: source, realTime: !asFastAsPossible, loop: loop, speech: speech,
-                                         gallery: gallery, stateDirectory: stateDir, models: models,
+                                         gallery: gallery, stateDirectory: location.stateDir, models: models,
                                          statsFile: statsJson)
-        let configPath = FileManager.default.fileExists(atPath: config) || config != CommonOptions.defaultConfig
-            ? config : nil
         // A vanished log reader or socket peer gives EPIPE instead of ending the process.
         signal(SIGPIPE, SIG_IGN)
         ResidentMemory.limitAllocatorArenas()
         // Native libraries' lines on stderr get a priority too; the log handler writes to the real stderr.
         let logFD = NativeOutput.capture()
         LoggingSystem.bootstrap { JournalLogHandler(label: $0, fd: logFD) }
-        let status = await Daemon.run(configPath: configPath, overrides: overrides, logger: Logger(label: "door-greeter"))
+        let status = await Daemon.run(configPath: location.configPath, overrides: overrides, logger: Logger(label: "door-greeter"))
         NativeOutput.finish()
         if status != 0 { throw ExitCode(status) }
     }

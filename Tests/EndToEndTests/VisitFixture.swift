@@ -27,7 +27,7 @@ enum VisitFixture {
         try PrivateDirectory.create(store.directory)
         let faces = try analyzer.detectScaled(picture, settings: FaceDetector.Settings(minFaceSize: 40), longSide: 1280)
         let face = try #require(faces.max { $0.box.area < $1.box.area }, "no face in the visit's picture")
-        try AtomicFile.write(try ImageFile.jpeg(try picture.faceCrop(face), quality: 92), to: store.path(of: "\(id).jpg"))
+        try AtomicFile.write(try ImageFile.jpeg(try picture.faceCrop(around: face.box), quality: 92), to: store.path(of: "\(id).jpg"))
         let now = Date()
         let visit = Visit(id: id, start: now.addingTimeInterval(-3), end: now, outcome: person == nil ? .unknown : .greeted,
                           reason: nil, people: person.map { [Visit.Person(name: $0, distance: 0.9)] } ?? [],

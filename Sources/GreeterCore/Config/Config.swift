@@ -13,6 +13,7 @@ public struct Config: Sendable, Equatable {
     public var greeting = Greeting()
     public var speech = SpeechSettings()
     public var state = State()
+    public var visits = Visits()
     public var log = Log()
     public var mqtt = MQTT()
 
@@ -123,6 +124,17 @@ public struct Config: Sendable, Equatable {
 
     public struct State: Sendable, Equatable {
         public var directory = "/var/lib/door-greeter/state"
+        public init() {}
+    }
+
+    /// The visit log in `STATE/visits`: each decided track with its best face crop (biometric data).
+    public struct Visits: Sendable, Equatable {
+        /// false: the records are kept, no image at all.
+        public var enabled = true
+        /// Visits older than this many days are deleted.
+        public var keepDays = 30.0
+        /// Beyond this many, the oldest visits are deleted.
+        public var maxCount = 1000
         public init() {}
     }
 

@@ -106,6 +106,10 @@ extension Config {
 
         r.absolutePath("state.directory", into: &c.state.directory)
 
+        r.bool("visits.enabled", into: &c.visits.enabled)
+        r.double("visits.keep_days", in: 0.01...3650, into: &c.visits.keepDays)
+        r.int("visits.max_count", in: 1...1_000_000, into: &c.visits.maxCount)
+
         r.choice("log.level", into: &c.log.level)
 
         r.bool("mqtt.enabled", into: &c.mqtt.enabled)

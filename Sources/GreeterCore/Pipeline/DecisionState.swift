@@ -79,16 +79,20 @@ struct DecisionState {
                         faces: tracker.boxes)
     }
 
+    /// Tracks that have not ended yet.
+    var trackIDs: [TrackID] { tracker.trackIDs }
+
     /// Ends tracks not seen for a while and says a gathered group greeting whose window has closed.
-    mutating func expire(now moment: GreetingPolicy.Moment) -> [GreetingEvent] {
-        for id in tracker.expire(time: moment.monotonic) {
+    mutating func expire(now moment: GreetingPolicy.Moment) -> (ended: [TrackID], events: [GreetingEvent]) {
+        let ended = tracker.expire(time: moment.monotonic)
+        for id in ended {
             boxes[id] = nil
             firstSeen[id] = nil
             unknownSince[id] = nil
             policy.endVisit(id)
         }
-        guard let deadline = policy.groupDeadline, moment.monotonic >= deadline else { return [] }
-        return policy.flush(now: moment)
+        guard let deadline = policy.groupDeadline, moment.monotonic >= deadline else { return (ended, []) }
+        return (ended, policy.flush(now: moment))
     }
 
     /// At shutdown: whatever group is being gathered is greeted now.

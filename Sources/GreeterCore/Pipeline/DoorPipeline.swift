@@ -117,7 +117,9 @@ public final class DoorPipeline: Sendable {
         decisions.sync {}  // the last detection's tracking may still post an embedding job
         _ = embedStage.withLock { $0 }?.drain(timeout: max(0, deadline - MonotonicClock.now()))
         decisions.sync { [self] in
-            handle(state.flushAll(now: clock.moment()))
+            let moment = clock.moment()
+            handle(state.flushAll(now: moment))
+            ended(state.trackIDs, at: moment)
             timer?.cancel()
         }
         speech.sync {}
@@ -163,11 +165,14 @@ public final class DoorPipeline: Sendable {
                 for (item, match) in zip(faces, matches) {
                     logger.debug("track \(item.track): \(match.name ?? match.verdict.rawValue)\(match.reason.map { " (\($0))" } ?? "")",
                                  metadata: ["distance": "\(match.best.map { $0.distance.formatted } ?? "-")"])
+                    let time = Date(timeIntervalSince1970: moment.unix)
+                    let look = FaceLook(trackID: item.track, face: item.face, match: match, frame: job.image, time: time)
+                    for listener in listeners { listener.looked(look) }
                     let before = state.decision(of: item.track)
                     let events = state.vote(item.track, match: match, at: moment)
                     if let decision = state.decision(of: item.track), decision != before {
                         let face = DecidedFace(trackID: item.track, decision: decision, match: match, frame: job.image,
-                                               box: item.face.box, time: Date(timeIntervalSince1970: moment.unix))
+                                               box: item.face.box, time: time)
                         for listener in listeners { listener.decided(face) }
                     }
                     handle(events)
@@ -179,12 +184,21 @@ public final class DoorPipeline: Sendable {
     }
 
     private func tick() {
-        handle(state.expire(now: clock.moment()))
+        let moment = clock.moment()
+        let (gone, events) = state.expire(now: moment)
+        handle(events)
+        ended(gone, at: moment)
+    }
+
+    private func ended(_ tracks: [TrackID], at moment: GreetingPolicy.Moment) {
+        let time = Date(timeIntervalSince1970: moment.unix)
+        for track in tracks { for listener in listeners { listener.ended(track, at: time) } }
     }
 
     /// Policy events: speech goes to its own queue so speaking never blocks recognition.
     private func handle(_ events: [GreetingEvent]) {
         for event in events {
+            for listener in listeners { listener.policy(event) }
             switch event {
             case .speak(let greeting):
                 let decided = clock.monotonic()
@@ -204,6 +218,9 @@ public final class DoorPipeline: Sendable {
         let delays = greeting.people.map { $0.msFromFirstFrame + Int(waited) }
         let details = greeting.people.map { person in
             "\(person.identity) d=\(person.meanDistance.formatted) votes=\(person.votes)/\(person.window)"
+        }
+        let visits = greeting.people.compactMap { person in
+            listeners.lazy.compactMap { $0.visitID(of: person.trackID) }.first
         }
         let spoken = SpokenGreeting(greeting: greeting, msFromFirstFrame: delays,
                                      time: Date(timeIntervalSince1970: clock.wall().unix))
@@ -225,7 +242,8 @@ public final class DoorPipeline: Sendable {
                 "ms_from_first_frame": "\(toGreet.map(String.init).joined(separator: ","))",
                 "ms_from_decision": "\(String(format: "%.1f", fromDecision))",
                 "speech_s": "\(String(format: "%.2f", utterance.duration))",
-            ].merging(utterance.file.map { ["wav": "\($0)"] } ?? [:]) { $1 })
+            ].merging(utterance.file.map { ["wav": "\($0)"] } ?? [:]) { $1 }
+             .merging(visits.isEmpty ? [:] : ["visit": "\(visits.joined(separator: ","))"]) { $1 })
         case .failure(let error):
             logger.error("cannot speak \"\(greeting.text)\": \(error)")
         }

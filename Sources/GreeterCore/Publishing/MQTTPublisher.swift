@@ -283,14 +283,8 @@ public final class MQTTPublisher: DoorEventListener, Sendable {
 
     /// The face with a margin, as JPEG; nil (and a log line) if it cannot be made.
     private func crop(_ face: DecidedFace) -> [UInt8]? {
-        let margin = max(face.box.width, face.box.height) * 0.25
-        let side = Int(max(face.box.width, face.box.height) + 2 * margin)
-        guard side > 0 else { return nil }
         do {
-            let chip = try face.frame.cropped(
-                x: Int(face.box.center.x) - side / 2, y: Int(face.box.center.y) - side / 2, cropWidth: side,
-                cropHeight: side, toWidth: min(side, 256), height: min(side, 256), interpolation: .area)
-            return try ImageFile.jpeg(chip)
+            return try ImageFile.jpeg(try face.frame.square(around: face.box, faces: 1.5, sides: 1...256))
         } catch {
             logger.warning("mqtt: cannot make the visitor's face image: \(error)")
             return nil

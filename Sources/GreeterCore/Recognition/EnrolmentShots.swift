@@ -35,7 +35,7 @@ public struct EnrolmentShots {
     public static let distinctDistance: Float = 0.15
     /// Below these, the person is told to turn or to keep still.
     static let minFrontal: Float = 0.6
-    static let minSharpness: Float = 0.35
+    static let minSharpness: Float = 0.45
     /// The best good face of a spell this long (seconds of frame time) becomes a shot.
     static let spell = 0.6
 
@@ -65,7 +65,7 @@ public struct EnrolmentShots {
         guard rivals.count == 1 else { return .severalFaces }
         guard max(main.detection.box.width, main.detection.box.height) >= minFaceSize else { return .closer }
         let quality = try FaceQuality(of: main.detection, in: image)
-        guard quality.frontal >= Self.minFrontal else { return .faceTheCamera }
+        guard quality.frontalness >= Self.minFrontal else { return .faceTheCamera }
         guard quality.sharpness >= Self.minSharpness else { return .holdStill }
         let shot = Shot(image: image, face: main.detection, embedding: main.embedding, quality: quality)
         guard isDistinct(shot) else { return .good }

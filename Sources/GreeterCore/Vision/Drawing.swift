@@ -1,6 +1,6 @@
 import CVisionBridge
 
-/// Annotation drawing, for `identify --annotate` and debugging.
+/// Annotation drawing, for `identify --annotate`, the visits sheet and debugging.
 extension Image {
     public struct Color: Sendable {
         public var blue: UInt8, green: UInt8, red: UInt8
@@ -31,6 +31,17 @@ extension Image {
     public mutating func fillPolygon(_ points: [Point], color: Color, opacity: Double = 1) {
         let flat = points.flatMap { [$0.x, $0.y] }
         draw { cvb_fill_polygon($0, $1, $2, flat, Int32(points.count), color.bgr, opacity) }
+    }
+
+    /// Copies `other` in with its top left corner at (x, y); it must fit.
+    public mutating func paste(_ other: Image, x: Int, y: Int) {
+        precondition(x >= 0 && y >= 0 && x + other.width <= width && y + other.height <= height,
+                     "paste: \(other.width)x\(other.height) at \(x),\(y) does not fit in \(width)x\(height)")
+        let row = other.width * 3
+        for line in 0..<other.height {
+            let to = ((y + line) * width + x) * 3
+            pixels.replaceSubrange(to..<(to + row), with: other.pixels[(line * row)..<((line + 1) * row)])
+        }
     }
 
     // Drawing only fails on nonsense arguments (never for in-memory images), so a failure is a programming error.

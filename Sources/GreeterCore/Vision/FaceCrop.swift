@@ -1,10 +1,10 @@
 extension Image {
-    /// The face with a margin of `margin` × its side all round (black past the border), at the frame's own
-    /// resolution: a photo in which the gallery's detector finds the face again and that keeps its size.
-    public func faceCrop(_ face: DetectedFace, margin: Float = 0.5) throws -> Image {
-        let side = Int(max(face.box.width, face.box.height) * (1 + 2 * margin))
-        let x = Int(face.box.center.x) - side / 2, y = Int(face.box.center.y) - side / 2
-        return try cropped(x: x, y: y, cropWidth: side, cropHeight: side, toWidth: side, height: side,
-                           interpolation: .linear)
+    /// A photo of one face for the gallery (a visit's crop, a shot of `enrol --from-camera`): a square two face
+    /// sizes wide, so the gallery's detector finds the face in it again, scaled into `sides` so a small face is
+    /// enlarged past the gallery's minimum face size (80 px by default).
+    public func faceCrop(around box: Rect) throws -> Image {
+        try square(around: box, faces: 2, sides: Self.faceCropSides)
     }
+
+    public static let faceCropSides = 224...400
 }

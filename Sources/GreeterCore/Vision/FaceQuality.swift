@@ -1,54 +1,74 @@
-/// How good a detected face is as an enrolment photo: big enough, sharp, looking at the camera. Each part runs
-/// from 0 to 1; `score` is their product, to rank frames of one person.
-public struct FaceQuality: Sendable, Equatable {
-    /// The face's side over `fullSide` (a face that big or bigger is 1).
-    public let size: Float
-    /// The spread of the face's Laplacian (edges), squashed to 0...1: low for motion blur and focus misses.
+/// How good one detected face is as a picture of that person: sharp, facing the camera, large, and whole.
+/// The visit log keeps each track's best look by it; it needs only the detection and the frame, so it can also
+/// gate which looks are worth embedding.
+public struct FaceQuality: Sendable, Equatable, Comparable {
+    /// Each 0...1, higher is better.
     public let sharpness: Float
-    /// 1 for a face looking straight at the camera, 0 for one turned by about half its width (nose over an eye).
-    public let frontal: Float
+    public let frontalness: Float
+    public let size: Float
+    /// The share of the box inside the frame (a face cut by the edge aligns badly).
+    public let inside: Float
 
-    public var score: Float { size * sharpness * frontal }
+    /// Laplacian variance (grey levels²) on the 64×64 face at which sharpness is one half: JPEG video frames of
+    /// a face in focus give several hundred, a face blurred by motion or focus a few tens.
+    static let halfSharpness: Float = 100
+    /// Box side (pixels) from which size no longer counts: SFace's chip is 112 px.
+    static let fullSize: Float = 112
+    static let patch = 64
 
-    /// Faces from this side up count as full size.
-    static let fullSide: Float = 160
-    /// The Laplacian variance (grey levels², on a 64 px face) that counts as half sharp.
-    static let halfSharpVariance: Float = 150
-
-    public init(of face: DetectedFace, in image: Image) throws {
-        size = min(1, max(face.box.width, face.box.height) / Self.fullSide)
-        let marks = face.landmarks
-        let eyes = Point(x: (marks.leftEye.x + marks.rightEye.x) / 2, y: (marks.leftEye.y + marks.rightEye.y) / 2)
-        let (dx, dy) = (marks.rightEye.x - marks.leftEye.x, marks.rightEye.y - marks.leftEye.y)
-        let eyeDistance = max(1, (dx * dx + dy * dy).squareRoot())
-        // The nose leaves the line between the eyes' midpoint and the mouth's as the head turns.
-        let mouth = Point(x: (marks.mouthLeft.x + marks.mouthRight.x) / 2, y: (marks.mouthLeft.y + marks.mouthRight.y) / 2)
-        let yaw = abs(marks.nose.x - (eyes.x + mouth.x) / 2) / eyeDistance
-        frontal = max(0, 1 - 2 * yaw)
-        let variance = try Self.laplacianVariance(of: face.box, in: image)
-        sharpness = variance / (variance + Self.halfSharpVariance)
+    public init(sharpness: Float, frontalness: Float, size: Float, inside: Float) {
+        self.sharpness = sharpness; self.frontalness = frontalness; self.size = size; self.inside = inside
     }
 
-    /// The variance of the 4-neighbour Laplacian over the face box scaled to 64 × 64 grey.
-    private static func laplacianVariance(of box: Rect, in image: Image) throws -> Float {
-        let side = 64
-        let chip = try image.cropped(x: Int(box.x), y: Int(box.y), cropWidth: max(1, Int(box.width)),
-                                     cropHeight: max(1, Int(box.height)), toWidth: side, height: side,
-                                     interpolation: .area)
-        let grey: [Float] = stride(from: 0, to: chip.pixels.count, by: 3).map { (i: Int) -> Float in
-            let (b, g, r) = (Float(chip.pixels[i]), Float(chip.pixels[i + 1]), Float(chip.pixels[i + 2]))
-            return 0.114 * b + 0.587 * g + 0.299 * r
+    /// Scores `face` as found in `image`.
+    public init(of face: DetectedFace, in image: Image) throws {
+        let box = face.box
+        let visibleWidth = min(box.maxX, Float(image.width)) - max(0, box.x)
+        let visibleHeight = min(box.maxY, Float(image.height)) - max(0, box.y)
+        let inside = box.area > 0 ? max(0, visibleWidth) * max(0, visibleHeight) / box.area : 0
+        let variance = try Self.laplacianVariance(of: box, in: image)
+        self.init(sharpness: variance / (variance + Self.halfSharpness),
+                  frontalness: Self.frontalness(face.landmarks),
+                  size: min(1, min(box.width, box.height) / Self.fullSize),
+                  inside: inside)
+    }
+
+    /// One figure to rank looks by: a product, so a look that fails badly on one count is not saved by another.
+    public var score: Float { sharpness * frontalness * size * inside }
+
+    public static func < (a: FaceQuality, b: FaceQuality) -> Bool { a.score < b.score }
+
+    /// 1 when the nose sits midway between the eyes and between the mouth corners, falling to 0 as the head
+    /// turns (in profile the nose reaches past the near eye). Roll does not count: alignment undoes it.
+    static func frontalness(_ l: Landmarks) -> Float {
+        func offset(_ a: Point, _ b: Point) -> Float {
+            let (dx, dy) = (b.x - a.x, b.y - a.y)
+            let length = (dx * dx + dy * dy).squareRoot()
+            guard length > 0 else { return 1 }
+            // The nose's position along the line a→b, from -1 (at a) through 0 (midway) to 1 (at b).
+            let t = ((l.nose.x - a.x) * dx + (l.nose.y - a.y) * dy) / (length * length)
+            return abs(2 * t - 1)
         }
-        var values: [Float] = []
-        values.reserveCapacity((side - 2) * (side - 2))
-        for y in 1..<(side - 1) {
-            for x in 1..<(side - 1) {
-                let i = y * side + x
-                let around: Float = grey[i - 1] + grey[i + 1] + grey[i - side] + grey[i + side]
-                values.append(around - 4 * grey[i])
+        let turn = max(offset(l.leftEye, l.rightEye), offset(l.mouthLeft, l.mouthRight))
+        return max(0, 1 - turn)
+    }
+
+    /// Variance of the 4-neighbour Laplacian over the face box scaled to 64×64 grey: high for sharp edges.
+    static func laplacianVariance(of box: Rect, in image: Image) throws -> Float {
+        let n = patch
+        let grey = try image.square(around: box, faces: 1, sides: n...n).grayThumbnail(width: n, height: n)
+        var sum: Float = 0, squares: Float = 0
+        for y in 1..<(n - 1) {
+            for x in 1..<(n - 1) {
+                let i = y * n + x
+                let value = Float(grey[i - 1]) + Float(grey[i + 1]) + Float(grey[i - n]) + Float(grey[i + n])
+                    - 4 * Float(grey[i])
+                sum += value
+                squares += value * value
             }
         }
-        let mean = values.reduce(0, +) / Float(values.count)
-        return values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(values.count)
+        let count = Float((n - 2) * (n - 2))
+        let mean = sum / count
+        return squares / count - mean * mean
     }
 }

@@ -29,6 +29,15 @@ extension Image {
         }
     }
 
+    /// A square around `box`'s centre, `faces` times its longer side (black past the border), scaled to the
+    /// nearest side in `sides`: a face picture with room around it (MQTT's visitor image, the visit's crop).
+    public func square(around box: Rect, faces: Float, sides: ClosedRange<Int>) throws -> Image {
+        let side = max(1, Int((max(box.width, box.height) * faces).rounded()))
+        let out = min(max(side, sides.lowerBound), sides.upperBound)
+        return try cropped(x: Int(box.center.x) - side / 2, y: Int(box.center.y) - side / 2, cropWidth: side,
+                           cropHeight: side, toWidth: out, height: out, interpolation: out > side ? .linear : .area)
+    }
+
     /// Left and right swapped.
     public func mirrored() -> Image {
         var flipped = pixels

@@ -12,9 +12,10 @@ public struct VisitStore: Sendable {
 
     /// Every readable visit, oldest first; a missing folder is no visits.
     public func all() throws -> [Visit] {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
-        return names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted()
-            .compactMap { try? read(path(of: $0)) }
+        // By start time (whole seconds), then track number: within one second the ids differ only there, so
+        // the shorter one is the lower number ("-9" before "-10").
+        try ids().compactMap { try? read(path(of: $0 + ".json")) }
+            .sorted { ($0.start, $0.id.count, $0.id) < ($1.start, $1.id.count, $1.id) }
     }
 
     /// The visit `id`, or an error that says where to look.
