@@ -2,9 +2,9 @@ import Foundation
 import GreeterCore
 import Testing
 
-/// A visit as the daemon's visit log will leave it, made by hand until the daemon writes them: `ID.json` (a
-/// `Visit`, ISO-8601 dates) and `ID.jpg`, the largest face of a real picture (a frame of a shared video) cut
-/// out with a margin. Tests can later take a daemon-made visit instead.
+/// A visit as the daemon's visit log leaves it, for a decision the daemon cannot be made to take (a wrong name at
+/// the default threshold): `ID.json` (a `Visit`, ISO-8601 dates) and `ID.jpg`, the largest face of a real picture
+/// (a frame of a shared video) cut out as the visit log cuts it.
 enum VisitFixture {
     static let analyzer: FaceAnalyzer = {
         // Loaded once for every test that needs a crop.
