@@ -32,7 +32,7 @@ extern "C" int cvb_crop_resize(const uint8_t *src, int srcWidth, int srcHeight, 
             cv::resize(image(wanted), out, out.size(), 0, 0, interpolation);
             return 0;
         }
-        // Reaching past the border: paste what exists into a black canvas first, as a camera crop at the frame's edge would be.
+        // Reaching past the border: paste what exists into a black canvas first, as MTCNN expects.
         cv::Mat canvas(h, w, CV_8UC3, cv::Scalar::all(0));
         if (inside.area() > 0) image(inside).copyTo(canvas(inside - wanted.tl()));
         cv::resize(canvas, out, out.size(), 0, 0, interpolation);

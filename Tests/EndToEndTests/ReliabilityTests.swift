@@ -165,13 +165,6 @@ extension DaemonEndToEndTests {
         try "[speech]\nvoice = \"no-such-voice\"\n".write(toFile: directory + "/bad.toml", atomically: true, encoding: .utf8)
         let check = try await CommandUnderTest.run(["check-config", directory + "/bad.toml"])
         #expect(check.status != 0 && (check.stdout + check.stderr).contains("speech.voice"), "\(check)")
-        // A config written for the removed MTCNN detector is valid: one warning per key that no longer does anything.
-        try "[detection]\nsecond_look = true\nscale_factor = 0.709\n".write(toFile: directory + "/old.toml", atomically: true, encoding: .utf8)
-        let old = try await CommandUnderTest.run(["check-config", directory + "/old.toml"])
-        #expect(old.status == 0, "\(old)")
-        for key in ["detection.second_look", "detection.scale_factor"] {
-            #expect(old.stdout.contains("old.toml: warning: \(key) no longer has an effect"), "\(old)")
-        }
         let run = try await CommandUnderTest.run(["run", "--config", directory + "/bad.toml"])
         #expect(run.status != 0, "\(run)")
         #expect(run.stderr.split(separator: "\n").contains { $0.hasPrefix("<3>") && $0.contains("speech.voice") }, "\(run)")

@@ -36,7 +36,7 @@ import Testing
                 written.insert(table + "." + line[..<equals].trimmingCharacters(in: .whitespaces))
             }
         }
-        #expect(Config.schemaKeys.count == 53)
+        #expect(Config.schemaKeys.count == 57)
         #expect(Set(Config.schemaKeys).subtracting(written).isEmpty)
     }
 
@@ -62,35 +62,13 @@ import Testing
         #expect(warnings.contains { $0.hasPrefix("recognition.threshold = 1.0 ") })
     }
 
-    /// A config written for MTCNN, the removed detector: it still loads, and each of its keys is one warning that
-    /// names the key and says it does nothing now; the rest of the file is read as usual.
-    @Test func keysOfTheRemovedDetectorAreOneWarningEach() throws {
-        let old = try Config.parse("""
-            [detection]
-            model = "mtcnn"
-            min_face_size = 80
-            thresholds = [0.6, 0.7, 0.7]
-            scale_factor = 0.709
-            second_look = true
-            """, source: "old.toml")
-        #expect(old.detection.minFaceSize == 80)
-        let warnings = old.modelWarnings
-        #expect(warnings.count == 4, "\(warnings)")
-        for key in ["detection.model", "detection.thresholds", "detection.scale_factor", "detection.second_look"] {
-            #expect(warnings.contains { $0.hasPrefix("\(key) no longer has an effect: ") && $0.contains("MTCNN was removed") },
-                    "\(key): \(warnings)")
-        }
-        // Whatever value they had: an old file's typo in a retired key is no reason to refuse it either.
-        #expect(try Config.parse("[detection]\nthresholds = \"x\"", source: "old.toml").modelWarnings.count == 1)
-        #expect(!Config.schemaKeys.contains("detection.second_look"))
-    }
-
     @Test func readsEveryKindOfValue() throws {
         let config = try Config.parse(
             """
             camera.device = "/dev/v4l/by-id/usb-cam-video-index0"
             [detection]
-            min_score = 1  # an integer is a number too
+            thresholds = [0.5, 1, 0.9]  # an integer is a number too
+            model = "mtcnn"
             [recognition]
             threshold = 1  # likewise
             alignment = "crop"
@@ -107,7 +85,8 @@ import Testing
             """, source: "test.toml")
         var expected = Config()
         expected.camera.device = "/dev/v4l/by-id/usb-cam-video-index0"
-        expected.detection.minScore = 1
+        expected.detection.thresholds = [0.5, 1, 0.9]
+        expected.detection.model = .mtcnn
         expected.recognition.threshold = 1
         expected.recognition.alignment = .crop
         expected.greeting.cooldownMinutes = 0.5
@@ -126,7 +105,7 @@ import Testing
         ("[camera]\nwidth = 640.0", "camera.width", "640.0", ["wrong type", "an integer in 160...3840"]),
         ("[camera]\nfps = 0", "camera.fps", "0", ["out of range", "an integer in 1...120"]),
         ("[recognition]\nthreshold = 2.5", "recognition.threshold", "2.5", ["out of range", "a number in 0...2"]),
-        ("[detection]\nmin_score = nan", "detection.min_score", "nan", ["out of range", "0...1"]),
+        ("[detection]\nscale_factor = nan", "detection.scale_factor", "nan", ["out of range", "0.5...0.95"]),
         ("[motion]\nenabled = \"yes\"", "motion.enabled", "\"yes\"", ["wrong type", "true or false"]),
         ("[speech]\nvoice = 5", "speech.voice", "5", ["wrong type", "an eSpeak NG voice"]),
         ("[speech]\nvoice = \"no-such-voice\"", "speech.voice", "\"no-such-voice\"", ["no such voice", "espeak-ng --voices"]),
@@ -167,6 +146,12 @@ import Testing
             ["not a valid output", "\"wav:/absolute/dir\""]
         ),
         ("[speech]\noutput = \"speaker\"", "speech.output", "\"speaker\"", ["not a valid output", "\"audio\""]),
+        ("[detection]\nthresholds = [0.6, 0.7]", "detection.thresholds", "[0.6, 0.7]", ["wrong length", "3 numbers"]),
+        (
+            "[detection]\nthresholds = [0.6, 1.5, 0.7]", "detection.thresholds", "[0.6, 1.5, 0.7]",
+            ["out of range", "each in 0...1"]
+        ),
+        ("[detection]\nthresholds = [0.6, \"a\", 0.7]", "detection.thresholds", "[0.6, \"a\", 0.7]", ["wrong type"]),
         ("camera = 5", "camera", "5", ["wrong type", "a table ([camera])"]),
     ]
 

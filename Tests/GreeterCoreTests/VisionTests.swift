@@ -73,21 +73,20 @@ import Testing
         #expect(abs(eyes.leftEye.y - eyes.rightEye.y) < 6)
     }
 
-    @Test func detectorFindsTheFaceAndItsLandmarksAtAnySize() throws {
+    @Test func bothDetectorsFindTheFaceAndItsLandmarksAtAnySize() throws {
         let image = try RealData.image("\(RealData.examples)/obama.jpg")
         // 455x569 and 301x250: neither side a multiple of 32, which YuNet's input must be padded to.
         for (width, height) in [(455, 569), (301, 250)] {
             let scaled = try image.resized(width: width, height: height)
-            let faces = try analyzer.detector.detect(scaled, settings: .init(minFaceSize: 40))
-            #expect(faces.count == 1, "\(width)x\(height): \(faces)")
-            let face = try #require(faces.first)
-            let (box, p) = (face.box, face.landmarks)
-            // Inside the box, where a frontal face has them: eyes level and apart, nose below, mouth below that.
-            for point in p.all {
-                #expect(point.x > box.x && point.x < box.x + box.width && point.y > box.y && point.y < box.y + box.height)
+            let yunet = try analyzer.detector.detect(scaled, settings: .init(model: .yunet, minFaceSize: 40))
+            let mtcnn = try analyzer.detector.detect(scaled, settings: .init(model: .mtcnn, minFaceSize: 40))
+            #expect(yunet.count == 1 && mtcnn.count == 1, "\(width)x\(height): \(yunet) / \(mtcnn)")
+            let (a, b) = try (#require(yunet.first), #require(mtcnn.first))
+            #expect(a.box.iou(b.box) > 0.5)
+            // The two detectors place the five points within a tenth of the face's width of each other.
+            for (p, q) in zip(a.landmarks.all, b.landmarks.all) {
+                #expect(abs(p.x - q.x) < a.box.width / 10 && abs(p.y - q.y) < a.box.width / 10, "\(p) vs \(q)")
             }
-            #expect(p.rightEye.x - p.leftEye.x > box.width / 4 && abs(p.rightEye.y - p.leftEye.y) < box.height / 10)
-            #expect(p.nose.y > p.leftEye.y && p.mouthLeft.y > p.nose.y && p.mouthRight.x > p.mouthLeft.x, "\(p)")
         }
     }
 
@@ -123,9 +122,9 @@ import Testing
         // Fit for an installed service: where the files are expected and what installs them, not a checkout's script.
         #expect(error.description.contains("expects its \(ModelFiles.Model.allCases.count) model files in \(folder)"))
         #expect(error.description.contains("scripts/install") && !error.description.contains("fetch-models"))
-        _ = FileManager.default.createFile(atPath: folder + "/face_detection_yunet_2023mar.onnx", contents: Data("junk".utf8))
+        _ = FileManager.default.createFile(atPath: folder + "/pnet.onnx", contents: Data("junk".utf8))
         let wrong = try #require(throws: ModelFiles.Problem.self) { try ModelFiles(directory: folder) }
-        #expect(wrong.description.contains("face_detection_yunet_2023mar.onnx is 4 bytes"))
+        #expect(wrong.description.contains("pnet.onnx is 4 bytes"))
     }
 }
 

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Face-relative coordinates from the detector's five landmarks, for drawing things that sit on a face.
+/// Face-relative coordinates from MTCNN's five landmarks, for drawing things that sit on a face.
 ///
 /// A point is given as `a` (across, in eye distances from the eyes' midpoint, negative toward the image's left),
 /// `b` (down, in eye-to-mouth heights: 0 at the eyes, 1 at the mouth) and `depth` (how far it stands out from

@@ -1,14 +1,7 @@
 extension Config {
     /// One line per distance setting that does not fit the embedding model's calibration — typically a config
-    /// written for FaceNet, whose distances spread differently (the value is still used: this only says so) — and
-    /// one per key of a removed model that the file still sets.
+    /// written for FaceNet, whose distances spread differently. The value is still used: this only says so.
     public var modelWarnings: [String] {
-        distanceWarnings + ignoredKeys.map { key in
-            "\(key) no longer has an effect: \(Self.retiredKeys.first { $0.key == key }!.reason). Remove the key"
-        }
-    }
-
-    private var distanceWarnings: [String] {
         let calibration = FaceEmbedder.calibration
         let values = [(calibration.threshold, recognition.threshold),
                       (calibration.ambiguityMargin, recognition.ambiguityMargin),

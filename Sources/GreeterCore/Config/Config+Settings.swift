@@ -1,7 +1,10 @@
 /// The config's values as the settings each room takes, so no room needs to know the config file.
 extension Config {
     public var detectorSettings: FaceDetector.Settings {
-        FaceDetector.Settings(minFaceSize: detection.minFaceSize, minScore: Float(detection.minScore))
+        FaceDetector.Settings(model: detection.model, minFaceSize: detection.minFaceSize,
+                              minScore: Float(detection.minScore), thresholds: detection.thresholds.map(Float.init),
+                              scaleFactor: Float(detection.scaleFactor),
+                              nearMiss: detection.secondLook ? FaceDetector.NearMiss() : nil)
     }
 
     /// For evaluation photos: the configured detector, down to faces of 20 px as enrolment looks at photos.

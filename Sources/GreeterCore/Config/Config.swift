@@ -15,20 +15,8 @@ public struct Config: Sendable, Equatable {
     public var state = State()
     public var log = Log()
     public var mqtt = MQTT()
-    /// Keys of the file that an older door-greeter read and this one ignores (`Config.retiredKeys`), each one a
-    /// warning (`modelWarnings`).
-    public var ignoredKeys: [String] = []
 
     public init() {}
-
-    /// MTCNN's keys: the detector was removed (YuNet finds as many faces, masked ones too, in a quarter of the
-    /// time), and a config written for it still loads, with one warning per key saying why it does nothing.
-    public static let retiredKeys: [(key: String, reason: String)] = [
-        ("detection.model", "YuNet is the only detector (MTCNN was removed)"),
-        ("detection.thresholds", "they were MTCNN's stage thresholds (MTCNN was removed; YuNet's is detection.min_score)"),
-        ("detection.scale_factor", "it was MTCNN's pyramid step (MTCNN was removed)"),
-        ("detection.second_look", "it was MTCNN's (MTCNN was removed; YuNet finds masked faces without a second look)"),
-    ]
 
     public struct Camera: Sendable, Equatable {
         /// Absolute V4L2 device path; a /dev/v4l/by-id/... path survives re-plugging.
@@ -58,11 +46,18 @@ public struct Config: Sendable, Equatable {
     }
 
     public struct Detection: Sendable, Equatable {
+        public var model = FaceDetector.Model.yunet
         /// Pixels; the smallest face looked for.
         public var minFaceSize = 60
         /// YuNet's score threshold, 0...1.
         public var minScore = 0.6
+        /// MTCNN P-Net, R-Net, O-Net score thresholds, in that order; always 3 values in 0...1.
+        public var thresholds = [0.6, 0.7, 0.7]
+        /// MTCNN image-pyramid scale step.
+        public var scaleFactor = 0.709
         public var threads = 2
+        /// Look again around candidates that R- and O-net almost accepted (masked faces).
+        public var secondLook = true
         public init() {}
     }
 

@@ -54,10 +54,13 @@ extension Config {
         r.double("gallery.duplicate_distance", in: 0...2, into: &c.gallery.duplicateDistance)
         r.bool("gallery.masked_templates", into: &c.gallery.maskedTemplates)
 
+        r.choice("detection.model", into: &c.detection.model)
         r.int("detection.min_face_size", in: 12...1000, into: &c.detection.minFaceSize)
         r.double("detection.min_score", in: 0...1, into: &c.detection.minScore)
+        r.doubles("detection.thresholds", count: 3, in: 0...1, into: &c.detection.thresholds)
+        r.double("detection.scale_factor", in: 0.5...0.95, into: &c.detection.scaleFactor)
         r.int("detection.threads", in: 1...16, into: &c.detection.threads)
-        for (key, _) in Config.retiredKeys { r.retired(key, into: &c.ignoredKeys) }
+        r.bool("detection.second_look", into: &c.detection.secondLook)
 
         r.double("recognition.threshold", in: 0...2, into: &c.recognition.threshold)
         r.double("recognition.ambiguity_margin", in: 0...1, into: &c.recognition.ambiguityMargin)

@@ -12,8 +12,6 @@ struct ConfigReader {
     private(set) var problems: [ConfigError.Problem] = []
     /// Every key read so far, in reading order (which is the order of the example file).
     private(set) var knownKeys: [[String]] = []
-    /// Keys an older schema had: not unknown, but not part of the schema either.
-    private(set) var retiredKeys: [[String]] = []
 
     init(file: String, root: TOMLTable, text: String) {
         self.file = file
@@ -34,14 +32,6 @@ struct ConfigReader {
                 range.contains($0) ? .valid($0) : .invalid("out of range")
             }
         }
-    }
-
-    /// A key that no longer has an effect: whatever its value, it is no problem (an old config still loads); when the
-    /// file sets it, it is added to `found`, for a warning.
-    mutating func retired(_ key: String, into found: inout [String]) {
-        let path = Self.path(key)
-        retiredKeys.append(path)
-        if value(at: path) != nil { found.append(key) }
     }
 
     mutating func bool(_ key: String, into target: inout Bool) {
@@ -79,6 +69,17 @@ struct ConfigReader {
         string(key, into: &target, expected: "one of \(choices)", invalid: "unknown choice", parse: Choice.init)
     }
 
+    mutating func doubles(_ key: String, count: Int, in range: ClosedRange<Double>, into target: inout [Double]) {
+        read(key, into: &target, expected: "an array of \(count) numbers, each in \(Self.format(range))") { found in
+            guard let array = found.array else { return nil }
+            let numbers = array.compactMap { $0.double ?? $0.int.map(Double.init) }
+            guard numbers.count == array.count else { return nil }
+            guard numbers.count == count else { return .invalid("wrong length") }
+            return numbers.allSatisfy(range.contains) ? .valid(numbers) : .invalid("an element is out of range")
+        }
+    }
+
+    /// A table of any keys whose values are all strings.
     mutating func stringTable(_ key: String, valueMeaning: String, into target: inout [String: String]) {
         let path = Self.path(key)
         knownKeys.append(path)

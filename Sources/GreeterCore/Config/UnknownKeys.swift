@@ -11,7 +11,7 @@ extension ConfigReader {
     private mutating func recordUnknownKeys(in table: TOMLTable, at prefix: [String]) {
         for (key, value) in entries(of: table, at: prefix) {
             let path = prefix + [key]
-            if knownKeys.contains(path) || retiredKeys.contains(path) { continue }
+            if knownKeys.contains(path) { continue }
             if isKnownTable(path) {
                 if let inner = value.table {
                     recordUnknownKeys(in: inner, at: path)

@@ -18,7 +18,7 @@ public struct PhotoEnroller: Sendable {
 
         /// Part of the cache fingerprint: a change here invalidates cached per-photo results.
         public var fingerprint: String {
-            "min\(minFaceSize)-max\(maxImagePixels)-yunet-\(aligner.method.rawValue)\(aligner.margin)"
+            "min\(minFaceSize)-max\(maxImagePixels)-\(detection.model.rawValue)-\(aligner.method.rawValue)\(aligner.margin)"
                 + (aligner.averagesMirror ? "-mirror-" : "-")
                 + augmentations.map(\.kind).joined(separator: ",")
         }

@@ -14,7 +14,7 @@ public final class FaceAnalyzer: Sendable {
     }
 
     /// Every face in `image` with its embedding, strongest detection first. Large photos are searched on a copy
-    /// scaled to `detectionSide` pixels on the long side (the network's cost grows with the area), but the chips
+    /// scaled to `detectionSide` pixels on the long side (the pyramid's cost grows with the area), but the chips
     /// are cut from the full-resolution image.
     public func analyze(_ image: Image, detection: FaceDetector.Settings, aligner: FaceAligner,
                         detectionSide: Int = 1280) throws -> [Face] {

@@ -50,7 +50,7 @@ public struct Landmarks: Sendable, Hashable, Codable {
 /// One face found in a picture.
 public struct DetectedFace: Sendable, Hashable, Codable {
     public var box: Rect
-    /// The detector's confidence, 0...1 (YuNet's √(class · objectness)).
+    /// The detector's confidence, 0...1 (YuNet: √(class · objectness); MTCNN: O-net's face probability).
     public var score: Float
     public var landmarks: Landmarks
 

@@ -4,10 +4,13 @@ import Foundation
 /// They come from PyPI wheels that ship them (`scripts/fetch-models`); nothing is downloaded at run time.
 public struct ModelFiles: Sendable {
     public enum Model: String, CaseIterable, Sendable {
-        case yunet, sface
+        case pnet, rnet, onet, yunet, sface
 
         public var fileName: String {
             switch self {
+            case .pnet: "pnet.onnx"
+            case .rnet: "rnet.onnx"
+            case .onet: "onet.onnx"
             case .yunet: "face_detection_yunet_2023mar.onnx"
             case .sface: "face_recognition_sface_2021dec.onnx"
             }
@@ -17,6 +20,9 @@ public struct ModelFiles: Sendable {
         /// `scripts/convert-sface.py` makes from the wheel's block-quantized one.
         public var sha256: String {
             switch self {
+            case .pnet: "07a69013008e612c4d2ad31b09645038911dfec67411cd68ccd0da55ca291a35"
+            case .rnet: "de0f837f02b57e1e85959c3ae5c46bcd16162e6e95be5db8794e3c7c85a89004"
+            case .onet: "d80f19b44f72e45dd2b7d01384d56994220f60d9417b2a7fbba9041ef1d75e52"
             case .yunet: "8f2383e4dd3cfbb4553ea8718107fc0423210dc964f9f4280604804ed2552fa4"
             case .sface: "442f5e7936c98a94455420a256df5a56890479d9366af87234c5aa5c2db03084"
             }
@@ -25,6 +31,9 @@ public struct ModelFiles: Sendable {
         /// Checked on every start: a truncated or replaced file is caught without hashing 40 MB each time.
         public var byteCount: Int {
             switch self {
+            case .pnet: 28_829
+            case .rnet: 403_309
+            case .onet: 1_559_570
             case .yunet: 232_589
             case .sface: 38_689_295
             }
