@@ -54,14 +54,3 @@ extern "C" void cvb_tensor_free(cvb_tensor *tensor) {
     std::free(tensor->data);
     tensor->data = nullptr;
 }
-
-extern "C" cvb_net *cvb_net_load_tensorflow(const uint8_t *bytes, size_t length) {
-    cvb_net *result = nullptr;
-    cvb::guarded("load network", [&] {
-        cv::dnn::Net net = cv::dnn::readNetFromTensorflow(reinterpret_cast<const char *>(bytes), length);
-        if (net.empty()) throw std::runtime_error("no layers in the TensorFlow graph");
-        result = new cvb_net{net};
-        return 0;
-    });
-    return result;
-}

@@ -111,10 +111,24 @@ struct MaskedReportText {
                     + (v.atThreshold.map { "; at the thresholds TAR \(pct($0.trueAcceptRate)), FAR \(pct($0.falseAcceptRate))" } ?? ""))
             }
         }
-        lines.append("synthetic threshold sweep (masked / unmasked recognised; strangers accepted; LFW impostor pairs accepted):")
+        lines.append("masked probes missed with synthetic templates (verdict, nearest, second):")
+        for miss in r.with.masked.missed {
+            func candidate(_ c: Matcher.Candidate?) -> String {
+                c.map { String(format: "%@ %.3f (%@)", $0.name, $0.distance, $0.template) } ?? "-"
+            }
+            lines.append("  \((miss.path as NSString).lastPathComponent) [\(miss.mask)]: \(miss.verdict.rawValue), "
+                + "\(candidate(miss.best)); \(candidate(miss.second))")
+        }
+        lines.append("synthetic threshold sweep (masked / unmasked recognised; strangers accepted; LFW impostor pairs accepted)"
+            + " | per half of the people, as a door of its own: masked recognised, misidentified; strangers accepted"
+            + " (without synthetic templates):")
         for p in r.sweep {
+            let halves = p.halves.enumerated().map { index, h in
+                "half \(index): \(pct(h.masked.accepted)), \(pct(h.masked.misidentified)); "
+                    + "\(pct(h.strangers.pooledFalseAcceptRate)) (\(pct(h.strangersWithoutTemplates.pooledFalseAcceptRate)))"
+            }
             lines.append(String(format: "  %.3f: ", p.syntheticThreshold) + "\(pct(p.maskedAccepted)) / \(pct(p.unmaskedAccepted)); "
-                + "\(pct(p.strangerFalseAcceptRate)); \(pct(p.lfwPairsFalseAcceptRate))")
+                + "\(pct(p.strangerFalseAcceptRate)); \(pct(p.lfwPairsFalseAcceptRate)) | " + halves.joined(separator: " | "))
         }
         if !r.detectorMisses.isEmpty {
             lines.append("detector missed \(r.detectorMisses.count) photos: "

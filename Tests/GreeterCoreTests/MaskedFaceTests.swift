@@ -5,7 +5,7 @@ import Testing
 /// Masked faces on MFR2 (26 people, 93 masked and 51 unmasked photos): one unmasked photo per person enrolled, with
 /// and without the synthetic masked templates, at the default thresholds. Floors come from measurements (`eval masked`,
 /// YuNet + SFace, mirror averaging on): masked rank-1 96.8 % either way, masked probes recognised at the thresholds
-/// (1.10, masked 1.05) 78.5 % without and 82.8 % with the standard masks, nobody misidentified, unmasked rank-1
+/// (1.10, masked 1.06) 78.5 % without and 86.0 % with the standard masks, nobody misidentified, unmasked rank-1
 /// 100 %, no MFR2 stranger accepted either way.
 @Suite(.serialized) struct MaskedFaceTests {
     static var mfr2: String {
@@ -31,7 +31,7 @@ import Testing
         let (with, without) = (report.with, report.without)
         #expect(with.masked.rank1 >= 0.95, "masked rank-1 with synthetic templates \(with.masked.rank1)")
         #expect(with.masked.rank1 >= without.masked.rank1, "\(with.masked.rank1) vs \(without.masked.rank1) without")
-        #expect(with.masked.accepted >= 0.8 && with.masked.accepted > without.masked.accepted,
+        #expect(with.masked.accepted >= 0.85 && with.masked.accepted > without.masked.accepted,
                 "masked recognised \(with.masked.accepted) with, \(without.masked.accepted) without")
         #expect(with.unmasked.rank1 == 1 && without.unmasked.rank1 == 1)
         #expect(with.unmasked.misidentified == 0 && with.masked.misidentified == 0)

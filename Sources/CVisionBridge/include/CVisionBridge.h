@@ -64,8 +64,6 @@ int cvb_fill_polygon(uint8_t *bgr, int width, int height, const float *points, i
 typedef struct cvb_net cvb_net;
 
 cvb_net *cvb_net_load(const char *path);
-/// A TensorFlow frozen graph from memory (so a caller may adjust the graph before loading it).
-cvb_net *cvb_net_load_tensorflow(const uint8_t *bytes, size_t length);
 void cvb_net_free(cvb_net *net);
 
 /// One output blob that OpenCV allocated; release with cvb_tensor_free.

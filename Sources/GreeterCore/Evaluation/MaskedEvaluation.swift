@@ -5,8 +5,8 @@ public struct MaskedEvaluation: Sendable {
     /// Its `settings.augmentations` are the synthetic templates under test.
     public var enroller: PhotoEnroller
     public var matcher: Matcher.Settings
-    /// Synthetic thresholds of the report's sweep.
-    public var sweep: [Float] = stride(from: Float(0.7), through: 1.2001, by: 0.025).map { $0 }
+    /// Synthetic thresholds of the report's sweep: 0.01 steps where the choice lies.
+    public var sweep: [Float] = (90...120).map { Float($0) / 100 }
 
     public init(probe: ProbeEmbedder, enroller: PhotoEnroller, matcher: Matcher.Settings) {
         self.probe = probe; self.enroller = enroller; self.matcher = matcher
@@ -44,7 +44,8 @@ public struct MaskedEvaluation: Sendable {
                 return MaskedReport.SweepPoint(
                     syntheticThreshold: syntheticThreshold, maskedAccepted: with.masked.accepted,
                     unmaskedAccepted: with.unmasked.accepted, strangerFalseAcceptRate: with.strangers.pooledFalseAcceptRate,
-                    lfwPairsFalseAcceptRate: lfwPairs.map { Self.falseAcceptRate($0, lfw, settings) })
+                    lfwPairsFalseAcceptRate: lfwPairs.map { Self.falseAcceptRate($0, lfw, settings) },
+                    halves: (0..<2).map { scoring.with(settings).half($0) })
             })
     }
 
@@ -106,6 +107,27 @@ private struct Scoring {
 
     private func rate(_ count: Int, _ total: Int) -> Double { Double(count) / Double(max(total, 1)) }
 
+    /// Half `half` of the people (alternate names in sorted order) as a door of its own (`MaskedReport.Half`).
+    func half(_ half: Int) -> MaskedReport.Half {
+        let enrolled = Set(gallery.map(\.person).sorted().enumerated().filter { $0.offset % 2 == half }.map(\.element))
+        let door = gallery.filter { enrolled.contains($0.person) }
+        let matcher = matcher(door, synthetic: true)
+        let own = probes.filter { enrolled.contains($0.person) }
+        let lfwNames = Set(lfwStrangers.map { Self.lfwName($0.path) }).sorted()
+        let lfwHalf = Set(lfwNames.enumerated().filter { $0.offset % 2 == half }.map(\.element))
+        let lfw = lfwStrangers.filter { lfwHalf.contains(Self.lfwName($0.path)) }
+        return MaskedReport.Half(masked: identification(own.filter(\.masked), matcher),
+                                 unmasked: identification(own.filter { !$0.masked }, matcher),
+                                 strangers: strangers(door, synthetic: true, lfw: lfw),
+                                 strangersWithoutTemplates: strangers(door, synthetic: false, lfw: lfw))
+    }
+
+    /// LFW photos of people whose name is not an MFR2 person's.
+    private var lfwStrangers: [TemplatedPhoto] {
+        let known = Set(gallery.map { Self.nameKey($0.person) })
+        return lfw.values.filter { !known.contains(Self.nameKey(Self.lfwName($0.path))) }.sorted { $0.path < $1.path }
+    }
+
     private func identification(_ probes: [MFR2Dataset.Photo], _ matcher: Matcher) -> MaskedReport.Identification {
         let matches = probes.map { matcher.match(photos[$0.path]!.embedding, settings: settings) }
         let right = zip(probes, matches).map { $1.best?.name == $0.person }
@@ -114,37 +136,48 @@ private struct Scoring {
             let indices = probes.indices.filter { probes[$0].mask == mask }
             byMask[mask] = rate(indices.filter { right[$0] }.count, indices.count)
         }
+        let missed = zip(probes, matches).filter { $1.name != $0.person }.map { probe, match in
+            MaskedReport.Miss(path: probe.path, mask: probe.mask, verdict: match.verdict, best: match.best, second: match.second)
+        }
         return MaskedReport.Identification(
             probes: probes.count, rank1: rate(right.filter { $0 }.count, probes.count),
-            accepted: rate(zip(probes, matches).filter { $1.name == $0.person }.count, probes.count),
-            misidentified: rate(zip(probes, matches).filter { $1.name != nil && $1.name != $0.person }.count, probes.count),
-            rank1ByMask: byMask)
+            accepted: rate(probes.count - missed.count, probes.count),
+            misidentified: rate(missed.filter { $0.verdict == .known }.count, probes.count),
+            rank1ByMask: byMask, missed: missed)
     }
 
     /// The people split into two halves by name order; each half's photos are strangers to the other's gallery.
     /// LFW people whose name is not an MFR2 person's are strangers to the whole gallery.
     private func strangers(synthetic: Bool) -> MaskedReport.Strangers {
         let people = gallery.map(\.person).sorted()
-        var accepted = (masked: 0, unmasked: 0), count = (masked: 0, unmasked: 0)
-        for half in 0..<2 {
+        let halves = (0..<2).map { half in
             let enrolled = Set(people.enumerated().filter { $0.offset % 2 == half }.map(\.element))
-            let matcher = matcher(gallery.filter { enrolled.contains($0.person) }, synthetic: synthetic)
-            for photo in mfr2.photos where !enrolled.contains(photo.person) && people.contains(photo.person) {
-                let known = matcher.match(photos[photo.path]!.embedding, settings: settings).verdict == .known
-                if photo.masked { count.masked += 1; if known { accepted.masked += 1 } } else {
-                    count.unmasked += 1; if known { accepted.unmasked += 1 }
-                }
-            }
+            return strangers(gallery.filter { enrolled.contains($0.person) }, synthetic: synthetic, lfw: [])
         }
-        let everyone = matcher(gallery, synthetic: synthetic)
-        let known = Set(people.map(Self.nameKey))
-        let lfwStrangers = lfw.values.filter { !known.contains(Self.nameKey(Self.lfwName($0.path))) }
-        let lfwAccepted = lfwStrangers.filter { everyone.match($0.embedding, settings: settings).verdict == .known }.count
+        let lfw = strangers(gallery, synthetic: synthetic, lfw: lfwStrangers)
+        func pooled(_ rate: KeyPath<MaskedReport.Strangers, Double>, _ count: KeyPath<MaskedReport.Strangers, Int>) -> Double {
+            let total = halves.map { $0[keyPath: count] }.reduce(0, +)
+            return halves.map { $0[keyPath: rate] * Double($0[keyPath: count]) }.reduce(0, +) / Double(max(total, 1))
+        }
         return MaskedReport.Strangers(
-            maskedProbes: count.masked, maskedFalseAcceptRate: rate(accepted.masked, count.masked),
-            unmaskedProbes: count.unmasked, unmaskedFalseAcceptRate: rate(accepted.unmasked, count.unmasked),
-            lfwProbes: lfw.isEmpty ? nil : lfwStrangers.count,
-            lfwFalseAcceptRate: lfw.isEmpty ? nil : rate(lfwAccepted, lfwStrangers.count))
+            maskedProbes: halves.map(\.maskedProbes).reduce(0, +), maskedFalseAcceptRate: pooled(\.maskedFalseAcceptRate, \.maskedProbes),
+            unmaskedProbes: halves.map(\.unmaskedProbes).reduce(0, +),
+            unmaskedFalseAcceptRate: pooled(\.unmaskedFalseAcceptRate, \.unmaskedProbes),
+            lfwProbes: self.lfw.isEmpty ? nil : lfw.lfwProbes, lfwFalseAcceptRate: self.lfw.isEmpty ? nil : lfw.lfwFalseAcceptRate)
+    }
+
+    /// The MFR2 photos of people not in `door`, and the `lfw` photos, against `door`'s gallery.
+    private func strangers(_ door: [MFR2Dataset.Photo], synthetic: Bool, lfw: [TemplatedPhoto]) -> MaskedReport.Strangers {
+        let enrolled = Set(door.map(\.person)), people = Set(gallery.map(\.person))
+        let matcher = matcher(door, synthetic: synthetic)
+        func known(_ embedding: [Float]) -> Bool { matcher.match(embedding, settings: settings).verdict == .known }
+        let others = mfr2.photos.filter { !enrolled.contains($0.person) && people.contains($0.person) }
+        let (masked, unmasked) = (others.filter(\.masked), others.filter { !$0.masked })
+        return MaskedReport.Strangers(
+            maskedProbes: masked.count, maskedFalseAcceptRate: rate(masked.filter { known(photos[$0.path]!.embedding) }.count, masked.count),
+            unmaskedProbes: unmasked.count,
+            unmaskedFalseAcceptRate: rate(unmasked.filter { known(photos[$0.path]!.embedding) }.count, unmasked.count),
+            lfwProbes: lfw.count, lfwFalseAcceptRate: rate(lfw.filter { known($0.embedding) }.count, lfw.count))
     }
 
     /// "Gavin_Newsom" (LFW) and "GavinNewsom" (MFR2) are the same person.

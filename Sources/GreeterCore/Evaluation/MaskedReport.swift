@@ -11,6 +11,18 @@ public struct MaskedReport: Sendable, Codable {
         public let misidentified: Double
         /// Rank-1 per label (`surgical_blue`, `cloth_black`, ...).
         public let rank1ByMask: [String: Double]
+        /// Every probe not recognised as itself, with what the matcher saw: why it was missed.
+        public let missed: [Miss]
+    }
+
+    /// A probe the matcher did not name as its person: unknown (nearest too far), ambiguous (second too close) or
+    /// somebody else.
+    public struct Miss: Sendable, Codable {
+        public let path: String
+        public let mask: String
+        public let verdict: Matcher.Verdict
+        public let best: Matcher.Candidate?
+        public let second: Matcher.Candidate?
     }
 
     /// Rates of strangers accepted as an enrolled person at the thresholds.
@@ -49,6 +61,19 @@ public struct MaskedReport: Sendable, Codable {
         /// MFR2 strangers (masked and unmasked) and LFW strangers together.
         public let strangerFalseAcceptRate: Double
         public let lfwPairsFalseAcceptRate: Double?
+        /// The same on each half of the people (`MaskedReport.halves`): choose on one, report on the other.
+        public let halves: [Half]
+    }
+
+    /// One half of the MFR2 people (alternate names in sorted order) as a door of its own: their unmasked photos
+    /// enrolled, their other photos the probes, the other half's photos and every second LFW stranger (by name)
+    /// the strangers. Without and with the synthetic templates, so that the guard can be judged per half.
+    public struct Half: Sendable, Codable {
+        public let masked: Identification
+        public let unmasked: Identification
+        public let strangers: Strangers
+        /// Strangers accepted with the photo templates alone, on this half.
+        public let strangersWithoutTemplates: Strangers
     }
 
     public let threshold: Float

@@ -23,14 +23,6 @@ public final class NeuralNetwork: Sendable {
         name = path
     }
 
-    /// Loads a TensorFlow frozen graph from memory.
-    public init(tensorflowGraph bytes: [UInt8], name: String) throws {
-        let net = bytes.withUnsafeBufferPointer { cvb_net_load_tensorflow($0.baseAddress, $0.count) }
-        guard let net else { throw VisionError.last("cannot load model \(name)") }
-        handle = net
-        self.name = name
-    }
-
     deinit {
         cvb_net_free(handle)
     }
