@@ -35,12 +35,8 @@ struct EvalCorrectionsCommand: ParsableCommand {
 
     func run() throws {
         let config = try common.loadConfig()
-        let thresholds = try (self.thresholds ?? "\(config.recognition.threshold)").split(separator: ",").map { text -> Float in
-            guard let value = Float(text.trimmingCharacters(in: .whitespaces)), value > 0, value < 2 else {
-                throw ValidationError("--thresholds: \(text) is not a distance in (0, 2)")
-            }
-            return value
-        }
+        let thresholds = try numberList(self.thresholds ?? "\(config.recognition.threshold)", option: "--thresholds",
+                                        what: "a distance in (0, 2]", in: 0...2)
         let analyzer = try common.analyzer(config)
         let all = try LFWPairs.read(pairs, images: images)
         let chosen = all.enumerated().filter { $0.offset % max(every, 1) == 0 }.map(\.element)

@@ -37,12 +37,7 @@ struct EvalVisitsCommand: ParsableCommand {
         let analyzer = try common.analyzer(config)
         let chosen = try VisitEvaluation.people(file: people, images: images, minPhotos: max(minPhotos, 2),
                                                 maxPhotos: max(maxPhotos, 2))
-        let margins = try self.margins.split(separator: ",").map { text -> Float in
-            guard let m = Float(text.trimmingCharacters(in: .whitespaces)), m > 0, m <= 1 else {
-                throw ValidationError("--margins: \(text) is not a fraction in (0, 1]")
-            }
-            return m
-        }
+        let margins = try numberList(self.margins, option: "--margins", what: "a fraction in (0, 1]", in: 0...1)
         let probe = ProbeEmbedder(analyzer: analyzer, detection: config.photoDetectorSettings, aligner: config.aligner)
         var bar = ProgressBar("embedding", json: common.json)
         let report = VisitEvaluation.run(chosen, probe: probe, groupSize: max(group, 1), margins: margins,
