@@ -91,7 +91,8 @@ public struct Config: Sendable, Equatable {
     }
 
     public struct Decision: Sendable, Equatable {
-        /// K: a track is named once K of its last N identifications agree; never more than `window`.
+        /// K: agreeing looks among the last N that always name a track (a look well inside the threshold needs
+        /// none to agree, see `VoteBox`); never more than `window`.
         public var votes = 3
         /// N
         public var window = 5
