@@ -106,7 +106,7 @@ final class Daemon: Sendable {
         let models = try ModelFiles(directory: config.models.directory)
         analyzer = try FaceAnalyzer(models: models)
         let speaker = try EspeakSpeaker(settings: config.speech)
-        Self.warmUp(speaker, logger: logger)
+        speaker.warmUp(logger: logger)
         self.speaker = speaker
         try PrivateDirectory.create(config.state.directory)
         let (greetingLog, logProblem) = GreetingLog.load(stateDirectory: config.state.directory)
@@ -356,7 +356,7 @@ final class Daemon: Sendable {
         }
         let old = config
         config = new
-        if new.speech.output != old.speech.output { Self.warmUp(speaker, logger: logger) }
+        if new.speech.output != old.speech.output { speaker.warmUp(logger: logger) }
         if new.modelWarnings != old.modelWarnings { new.modelWarnings.forEach { logger.warning("\($0)") } }
         if new.models != old.models { logger.warning("models.directory changed: takes effect at the next restart") }
         if new.detection.threads != old.detection.threads { setVisionThreads(new.detection.threads) }
@@ -381,34 +381,12 @@ final class Daemon: Sendable {
         logger.notice("stopping: \(reason)")
     }
 
-    /// Opens the sound device now rather than at the first greeting; without one the daemon still runs and
-    /// each greeting tries again.
-    private static func warmUp(_ speaker: EspeakSpeaker, logger: Logger) {
-        do { try speaker.warmUp() } catch {
-            logger.warning("speech output \(speaker.settings.output) not ready: \(error); each greeting tries again")
-        }
-    }
-
     /// Every service has stopped: the figures of the run.
     private func finished() {
         let stats = pipeline.statistics
         logger.info("\("frames \(stats.framesCaptured) captured, \(stats.framesDetected) detected, ")\("\(stats.framesStatic) static, \(stats.framesDropped) dropped; \(stats.facesEmbedded) faces embedded; \(stats.greetings) greetings")")
-        if let file = overrides.statsFile { writeStats(stats, to: file) }
-    }
-
-    private func writeStats(_ stats: PipelineStats, to file: String) {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
-            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
-        let memory = ResidentMemory.read()
-        let report = RunStats(pipeline: stats, wallSeconds: MonotonicClock.now() - started, cpuSeconds: cpu,
-                              residentMegabytes: memory.current, peakResidentMegabytes: memory.peak)
-        do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(report).write(to: URL(fileURLWithPath: file))
-        } catch {
+        guard let file = overrides.statsFile else { return }
+        do { try RunStats(pipeline: stats, since: started).write(to: file) } catch {
             logger.error("cannot write \(file): \(error)")
         }
     }

@@ -1,3 +1,5 @@
+import Foundation
+import Glibc
 import Dispatch
 import GreeterCore
 import Logging
@@ -24,6 +26,35 @@ struct RunStats: Encodable {
     let cpuSeconds: Double
     let residentMegabytes: Double
     let peakResidentMegabytes: Double
+
+    /// The process's figures now, for a run that started at `started` (monotonic seconds).
+    init(pipeline: PipelineStats, since started: Double) {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let memory = ResidentMemory.read()
+        self.pipeline = pipeline
+        wallSeconds = MonotonicClock.now() - started
+        cpuSeconds = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        residentMegabytes = memory.current
+        peakResidentMegabytes = memory.peak
+    }
+
+    func write(to file: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(self).write(to: URL(fileURLWithPath: file))
+    }
+}
+
+extension EspeakSpeaker {
+    /// Opens the sound device now rather than at the first greeting; without one the daemon still runs and
+    /// each greeting tries again.
+    func warmUp(logger: Logger) {
+        do { try warmUp() } catch {
+            logger.warning("speech output \(settings.output) not ready: \(error); each greeting tries again")
+        }
+    }
 }
 
 extension Logger.Level {
