@@ -32,7 +32,8 @@ public final class VisitLog: DoorEventListener, Sendable {
     private let store: VisitStore
     private let logger: Logger
     private let now: @Sendable () -> Date
-    /// Track → visit id, and every id taken: read by the pipeline's speech queue for the journal line.
+    /// Track → visit id (read by the pipeline's speech queue for the journal line), and the ids earlier runs left:
+    /// within a run track numbers never repeat, so only those can collide (a restart within the same second).
     private let names: Mutex<(ofTrack: [TrackID: String], taken: Set<String>)>
     // Touched only on `queue`.
     private nonisolated(unsafe) var settings: Settings
@@ -77,7 +78,6 @@ public final class VisitLog: DoorEventListener, Sendable {
             var id = base
             var suffix = 2
             while names.taken.contains(id) { (id, suffix) = ("\(base)-\(suffix)", suffix + 1) }
-            names.taken.insert(id)
             names.ofTrack[look.trackID] = id
             return id
         }
