@@ -51,7 +51,6 @@ struct RunCommand: AsyncParsableCommand {
                                          statsFile: statsJson)
         // A vanished log reader or socket peer gives EPIPE instead of ending the process.
         signal(SIGPIPE, SIG_IGN)
-        ResidentMemory.limitAllocatorArenas()
         // Native libraries' lines on stderr get a priority too; the log handler writes to the real stderr.
         let logFD = NativeOutput.capture()
         LoggingSystem.bootstrap { JournalLogHandler(label: $0, fd: logFD) }

@@ -9,8 +9,11 @@
 int clinux_ioctl(int fd, unsigned long request, void *arg);
 
 // MARK: malloc
-// <malloc.h> is not part of Glibc's Swift module, so neither mallopt nor M_ARENA_MAX is visible.
+// <malloc.h> is not part of Glibc's Swift module, so neither mallopt nor its M_* parameters are visible.
 #include <malloc.h>
-static inline int clinux_limit_malloc_arenas(int arenas) { return mallopt(M_ARENA_MAX, arenas); }
+static inline void clinux_tune_malloc(int arenas, int mmap_threshold) {
+    mallopt(M_ARENA_MAX, arenas);
+    mallopt(M_MMAP_THRESHOLD, mmap_threshold);
+}
 
 #endif

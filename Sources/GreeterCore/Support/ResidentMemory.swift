@@ -12,10 +12,15 @@ public enum ResidentMemory {
         return (field("VmRSS"), field("VmHWM"))
     }
 
-    /// glibc gives each thread that allocates its own arena; with the pipeline's Dispatch threads handing frames and
-    /// buffers between them, freed memory stayed in those arenas and resident memory climbed at every gallery rescan
-    /// (224 → 371 MB over a 30-minute soak); two arenas kept it flat at 214 MB (`scripts/soak`). Call it first thing.
-    public static func limitAllocatorArenas(to arenas: Int32 = 2) {
-        _ = clinux_limit_malloc_arenas(arenas)
+    /// Two glibc settings that keep resident memory at what is in use (call it first thing):
+    /// - Two arenas, not one per allocating thread: with the pipeline's Dispatch threads handing frames and buffers
+    ///   between them, freed memory stayed in those arenas and resident memory climbed at every gallery rescan
+    ///   (224 → 371 MB over a 30-minute soak; flat at 214 MB with two).
+    /// - Blocks of a mebibyte or more straight from and back to the kernel. By default the threshold rises to the
+    ///   largest block freed, so cv::dnn's layer buffers (1–4 MB each) ended up in the arenas, which kept them:
+    ///   the daemon sat at 165–200 MB with a face in view, 130–135 MB with this (`scripts/bench-daemon`). A
+    ///   640×480 frame (0.9 MB) stays below it, so frames still reuse heap memory instead of faulting in pages.
+    public static func tuneAllocator() {
+        clinux_tune_malloc(2, 1 << 20)
     }
 }
