@@ -47,6 +47,9 @@ struct DecisionState {
     /// Whether a face queued for embedding is still worth it: its track may have been named or ended meanwhile.
     func stillWanted(_ track: TrackID) -> Bool { tracker.isOpen(track) }
 
+    /// Whether the track has not ended: a face being embedded when its track ended comes back too late.
+    func isTracked(_ track: TrackID) -> Bool { boxes[track] != nil }
+
     /// One recognition of a track's face; a decision goes to the policy.
     mutating func vote(_ track: TrackID, match: Matcher.Match, at moment: GreetingPolicy.Moment) -> [GreetingEvent] {
         guard var box = boxes[track], let first = firstSeen[track] else { return [] } // the track ended meanwhile

@@ -162,7 +162,9 @@ public final class DoorPipeline: Sendable {
             stats.withLock { $0.facesEmbedded += embeddings.count }
             decisions.async { [self] in
                 let moment = clock.moment()
-                for (item, match) in zip(faces, matches) {
+                // A track that ended while its face was embedded has had its `ended` event: a look now would open
+                // a visit that never closes (each kept its images: the soak grew 3 MB a minute).
+                for (item, match) in zip(faces, matches) where state.isTracked(item.track) {
                     logger.debug("track \(item.track): \(match.name ?? match.verdict.rawValue)\(match.reason.map { " (\($0))" } ?? "")",
                                  metadata: ["distance": "\(match.best.map { $0.distance.formatted } ?? "-")"])
                     let time = Date(timeIntervalSince1970: moment.unix)
