@@ -20,10 +20,13 @@ private final class ScriptedModels: FaceModels {
     let frames: Mutex<[[DetectedFace]]>
     let embeddings: [Float: [Float]]
     let embedded = Mutex(0)
+    /// When set, each embedding waits for it (a slow embedder), after counting itself in `embedded`.
+    let release: DispatchSemaphore?
 
-    init(frames: [[DetectedFace]], embeddings: [Float: [Float]]) {
+    init(frames: [[DetectedFace]], embeddings: [Float: [Float]], release: DispatchSemaphore? = nil) {
         self.frames = Mutex(frames)
         self.embeddings = embeddings
+        self.release = release
     }
 
     func detect(_ image: Image, settings: FaceDetector.Settings) throws -> [DetectedFace] {
@@ -32,6 +35,7 @@ private final class ScriptedModels: FaceModels {
 
     func embed(_ faces: [DetectedFace], in image: Image, aligner: FaceAligner) throws -> [[Float]] {
         embedded.withLock { $0 += faces.count }
+        release?.wait()
         return faces.map { embeddings[$0.box.x]! }
     }
 }
@@ -42,6 +46,14 @@ private final class RecordingSpeaker: Speaker {
         said.withLock { $0.append(text) }
         return Utterance(text: text, duration: 1, file: nil)
     }
+}
+
+/// The listener events a test looks at, in order.
+private final class RecordingListener: DoorEventListener {
+    let events = Mutex<[String]>([])
+    func looked(_ look: FaceLook) { events.withLock { $0.append("looked \(look.trackID)") } }
+    func decided(_ face: DecidedFace) { events.withLock { $0.append("decided \(face.trackID)") } }
+    func ended(_ track: TrackID, at time: Date) { events.withLock { $0.append("ended \(track)") } }
 }
 
 /// A face at x with a box 100 px wide.
@@ -125,6 +137,32 @@ private func waitFor(_ what: String, _ condition: () -> Bool) throws {
             let said = try run(models, frames: 6, in: dir)
             #expect(said.isEmpty)
             #expect(models.embedded.withLock { $0 } >= 3)
+        }
+    }
+
+    /// The visit log opens a visit at a track's first look and closes it at its end: a look that came after the
+    /// end would open one that never closed (the soak grew 4.5 MB a minute with their images).
+    @Test func aLookThatComesBackAfterItsTrackEndedIsDropped() throws {
+        try withTemporaryStateDirectory { dir in
+            var settings = try PipelineSettings(Config())
+            settings.motion.enabled = false
+            let clock = ManualClock()
+            let release = DispatchSemaphore(value: 0)
+            let models = ScriptedModels(frames: [[face(at: 10)]], embeddings: [10: near(axis: 0, at: 0.6)],
+                                        release: release)
+            let listener = RecordingListener()
+            let pipeline = DoorPipeline(analyzer: models, speaker: RecordingSpeaker(), matcher: gallery,
+                                        settings: settings, greetingLog: GreetingLog.load(stateDirectory: dir).0,
+                                        logger: .init(label: "test"), listeners: [listener], clock: clock.clock)
+            clock.set(1000)
+            pipeline.submit(Frame(image: Image(width: 320, height: 240), time: 1000, index: 0))
+            try waitFor("embedding") { models.embedded.withLock { $0 } == 1 }
+            clock.set(1000 + settings.tracker.lostAfter + 1)
+            try waitFor("end") { listener.events.withLock { $0 } == ["ended 1"] }
+            release.signal()
+            pipeline.finish(timeout: 10)
+            #expect(listener.events.withLock { $0 } == ["ended 1"])
+            #expect(pipeline.statistics.greetings == 0)
         }
     }
 
