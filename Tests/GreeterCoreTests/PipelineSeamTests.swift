@@ -100,6 +100,7 @@ private func waitFor(_ what: String, _ condition: () -> Bool) throws {
                 #expect(speaker.said.withLock { $0 } == ["Welcome Alice"])
                 #expect(models.embedded.withLock { $0 } == 1)
                 #expect(pipeline.statistics.timeToGreetMilliseconds == [0])
+                #expect(pipeline.statistics.firstSampleFromStreamStart == [.init(names: ["Alice"], milliseconds: 0)])
             }
         }
     }
@@ -113,6 +114,9 @@ private func waitFor(_ what: String, _ condition: () -> Bool) throws {
                 #expect(speaker.said.withLock { $0 } == ["Welcome Bob"])
                 // Three looks, 100 ms apart by the injected clock; the track is not embedded once it is named.
                 #expect(pipeline.statistics.timeToGreetMilliseconds == [200])
+                // The track began on the stream's first frame.
+                #expect(pipeline.statistics.firstSampleFromStreamStart.map { [$0.names, [String(Int($0.milliseconds.rounded()))]] }
+                        == [[["Bob"], ["200"]]])
                 #expect(models.embedded.withLock { $0 } == 3)
             }
         }
