@@ -188,7 +188,10 @@ public final class DoorPipeline: Sendable {
 
     private func tick() {
         let moment = clock.moment()
-        let (gone, events) = state.expire(now: moment)
+        var (gone, events) = state.expire(now: moment)
+        // A group waits only for faces still being recognised: once the last of them has left, its greeting
+        // is said now rather than at the end of the window.
+        if !gone.isEmpty, !state.anyoneUndecided { events += state.flushAll(now: moment) }
         handle(events)
         ended(gone, at: moment)
     }
