@@ -15,6 +15,9 @@ struct IdentifyCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Gallery folder. Default: the config's gallery.directory.", valueName: "DIR"))
     var gallery: String?
 
+    @Flag(help: "Find faces as the daemon does in camera frames (detection.min_face_size), not down to 20 px as in photos.")
+    var cameraDetection = false
+
     @Option(help: ArgumentHelp("Write each photo with boxes, landmarks and names drawn into this folder.", valueName: "OUT"))
     var annotate: String?
 
@@ -24,12 +27,13 @@ struct IdentifyCommand: ParsableCommand {
         let report = try GalleryLoader(common: common, config: config, directory: gallery, cache: nil, noCache: false)
             .load(analyzer: analyzer)
         if let annotate { try FileManager.default.createDirectory(atPath: annotate, withIntermediateDirectories: true) }
+        let detection = cameraDetection ? config.detectorSettings : config.photoDetectorSettings
         var results: [PhotoResult] = []
         var failed = false
         for path in photos {
             do {
                 let image = try ImageFile.read(path, maxPixels: config.gallery.maxImagePixels)
-                let faces = try analyzer.analyze(image, detection: config.photoDetectorSettings, aligner: config.aligner)
+                let faces = try analyzer.analyze(image, detection: detection, aligner: config.aligner)
                 let matches = faces.map { report.matcher.match($0.embedding, settings: config.matcherSettings) }
                 results.append(PhotoResult(photo: path, faces: zip(faces, matches).map(FaceResult.init)))
                 if let annotate { try writeAnnotated(image, faces: faces, matches: matches, path: path, folder: annotate) }

@@ -84,11 +84,10 @@ private func waitFor(_ what: String, _ condition: () -> Bool) throws {
     /// Runs `frames` frames 100 ms apart through a pipeline with scripted faces, one frame at a time; returns
     /// what was said once the pipeline has finished.
     @discardableResult
-    fileprivate func run(_ models: ScriptedModels, frames: Int, in dir: String,
+    fileprivate func run(_ models: ScriptedModels, frames: Int, in dir: String, clock: ManualClock = ManualClock(),
              _ check: (DoorPipeline, RecordingSpeaker) throws -> Void = { _, _ in }) throws -> [String] {
         var settings = try PipelineSettings(Config())
         settings.motion.enabled = false
-        let clock = ManualClock()
         let speaker = RecordingSpeaker()
         let pipeline = DoorPipeline(analyzer: models, speaker: speaker, matcher: gallery, settings: settings,
                                     greetingLog: GreetingLog.load(stateDirectory: dir).0,
@@ -112,6 +111,7 @@ private func waitFor(_ what: String, _ condition: () -> Bool) throws {
                 #expect(speaker.said.withLock { $0 } == ["Welcome Alice"])
                 #expect(models.embedded.withLock { $0 } == 1)
                 #expect(pipeline.statistics.timeToGreetMilliseconds == [0])
+                #expect(pipeline.statistics.firstSampleFromStreamStart == [.init(names: ["Alice"], milliseconds: 0)])
             }
         }
     }
@@ -125,7 +125,26 @@ private func waitFor(_ what: String, _ condition: () -> Bool) throws {
                 #expect(speaker.said.withLock { $0 } == ["Welcome Bob"])
                 // Three looks, 100 ms apart by the injected clock; the track is not embedded once it is named.
                 #expect(pipeline.statistics.timeToGreetMilliseconds == [200])
+                // The track began on the stream's first frame.
+                #expect(pipeline.statistics.firstSampleFromStreamStart.map { [$0.names, [String(Int($0.milliseconds.rounded()))]] }
+                        == [[["Bob"], ["200"]]])
                 #expect(models.embedded.withLock { $0 } == 3)
+            }
+        }
+    }
+
+    @Test func aGroupIsGreetedOnceTheFaceItWaitedForHasLeft() throws {
+        try withTemporaryStateDirectory { dir in
+            // A stranger, one look (undecided), then Alice, clear at once: her greeting waits for the stranger.
+            let models = ScriptedModels(frames: [[face(at: 300)], [face(at: 10)]],
+                                        embeddings: [300: near(axis: 3, at: 0), 10: near(axis: 0, at: 0.6)])
+            let clock = ManualClock()
+            try run(models, frames: 2, in: dir, clock: clock) { pipeline, speaker in
+                #expect(pipeline.statistics.greetings == 0)
+                // The stranger's track has ended (lost after 1.5 s); the group window (1.5 s from 1000.1) has not.
+                clock.set(1001.55)
+                try waitFor("greeting") { pipeline.statistics.greetings == 1 }
+                #expect(speaker.said.withLock { $0 } == ["Welcome Alice"])
             }
         }
     }

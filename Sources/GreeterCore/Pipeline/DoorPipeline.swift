@@ -16,6 +16,8 @@ public final class DoorPipeline: Sendable {
     private let settings: Mutex<PipelineSettings>
     private let matcher: Mutex<Matcher>
     private let stats = Mutex(PipelineStats())
+    /// The time of the first frame submitted, on the monotonic clock: where a stream's greetings are timed from.
+    private let streamStart = Mutex<Double?>(nil)
     private let decisions = DispatchQueue(label: "door-greeter.decide")
     private let speech = DispatchQueue(label: "door-greeter.speech")
     // Touched only on `decisions` (asserted by the accessors below).
@@ -69,6 +71,7 @@ public final class DoorPipeline: Sendable {
     /// Hands a captured frame to the detector (the capture loop calls this; it never blocks).
     public func submit(_ frame: Frame) {
         stats.withLock { $0.framesCaptured += 1 }
+        streamStart.withLock { $0 = $0 ?? frame.time }
         detectStage.withLock { $0 }?.post(frame)
     }
 
@@ -187,7 +190,10 @@ public final class DoorPipeline: Sendable {
 
     private func tick() {
         let moment = clock.moment()
-        let (gone, events) = state.expire(now: moment)
+        var (gone, events) = state.expire(now: moment)
+        // A group waits only for faces still being recognised: once the last of them has left, its greeting
+        // is said now rather than at the end of the window.
+        if !gone.isEmpty, !state.anyoneUndecided { events += state.flushAll(now: moment) }
         handle(events)
         ended(gone, at: moment)
     }
@@ -232,9 +238,13 @@ public final class DoorPipeline: Sendable {
         let firstSample = (try? said.get())?.firstSample
         let fromDecision = waited + (firstSample ?? 0) * 1000
         let toGreet = greeting.people.map { $0.msFromFirstFrame + Int(fromDecision) }
+        let fromStreamStart = streamStart.withLock { $0 }.map { (decided - $0) * 1000 + fromDecision }
         stats.withLock {
             $0.greetings += 1
             $0.timeToGreetMilliseconds += toGreet
+            if let fromStreamStart {
+                $0.firstSampleFromStreamStart.append(.init(names: greeting.names, milliseconds: fromStreamStart))
+            }
             if firstSample != nil { $0.decisionToFirstSampleMilliseconds.append(fromDecision) }
         }
         switch said {

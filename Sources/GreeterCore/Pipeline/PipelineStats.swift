@@ -13,4 +13,14 @@ public struct PipelineStats: Sendable, Codable {
     public var timeToGreetMilliseconds: [Int] = []
     /// Milliseconds from the decision to the first sample, per greeting whose speaker can tell (wav output).
     public var decisionToFirstSampleMilliseconds: [Double] = []
+    /// Per greeting, milliseconds from the first frame the pipeline received to the first sample (to the start
+    /// of speaking where the speaker cannot tell): a paced source's frame i came about i / fps after it, so a
+    /// benchmark can measure from the frame in which the visitor first became detectable or recognisable.
+    public var firstSampleFromStreamStart: [StreamGreeting] = []
+
+    public struct StreamGreeting: Sendable, Codable, Equatable {
+        /// The known people greeted, in order of decision.
+        public var names: [String]
+        public var milliseconds: Double
+    }
 }
