@@ -128,6 +128,21 @@ private func waitFor(_ what: String, _ condition: () -> Bool) throws {
         }
     }
 
+    @Test func aStrangerWhoStaysFarFromEveryoneIsLookedAtLessAndLessOften() throws {
+        try withTemporaryStateDirectory { dir in
+            // 4 s at the door: three looks decide "unknown", then looks 0.2, 0.4, 0.8, 1.6 s apart (not every 0.2 s).
+            let far = ScriptedModels(frames: Array(repeating: [face(at: 10)], count: 40),
+                                     embeddings: [10: near(axis: 0, at: 1.4)])
+            #expect(try run(far, frames: 40, in: dir).isEmpty)
+            #expect((6...8).contains(far.embedded.withLock { $0 }))
+            // Near the threshold, the stranger may be Alice badly lit: looked at every 0.2 s.
+            let close = ScriptedModels(frames: Array(repeating: [face(at: 10)], count: 40),
+                                       embeddings: [10: near(axis: 0, at: 1.15)])
+            #expect(try run(close, frames: 40, in: dir).isEmpty)
+            #expect(close.embedded.withLock { $0 } >= 12)
+        }
+    }
+
     @Test func theMotionGateSkipsAStillSceneUntilItsIdleInterval() throws {
         var gate = MotionGate(settings: .init(enabled: true, threshold: 6, idleInterval: 1))
         let still = Image(width: 64, height: 48)
