@@ -29,8 +29,9 @@ private func face(size: Float = 100, turn: Float = 0) -> DetectedFace {
         #expect(waits == [0.4, 0.8, 1.6, RecheckSchedule.longest, RecheckSchedule.longest, RecheckSchedule.longest])
         schedule.judged(look(at: 1.15), threshold: 1.1, base: 0.2)  // unknown, but near Alice
         #expect(schedule.interval == 0.2)
-        schedule.judged(look(at: 1.3), threshold: 1.1, base: 0)
-        #expect(schedule.interval == RecheckSchedule.longest)
+        // A base longer than the longest wait is kept.
+        schedule.judged(look(at: 1.3), threshold: 1.1, base: 5)
+        #expect(schedule.interval == 5)
     }
 
     @Test func everyFrameStaysEveryFrame() {
