@@ -21,30 +21,33 @@ private func face(size: Float = 100, turn: Float = 0) -> DetectedFace {
 @Suite struct RecheckScheduleTests {
     @Test func looksFarFromEveryoneDoubleTheWaitUpToTheLongestAndANearOneResetsIt() {
         var schedule = RecheckSchedule(at: 0, base: 0.2)
+        schedule.judged(look(at: 1.3), at: 1.9, threshold: 1.1, base: 0.2)  // still within its patience
+        #expect(schedule.interval == 0.2)
         var waits: [Double] = []
         for _ in 0..<6 {
-            schedule.judged(look(at: 1.3), threshold: 1.1, base: 0.2)
+            schedule.judged(look(at: 1.3), at: 3, threshold: 1.1, base: 0.2)
             waits.append(schedule.interval)
         }
         #expect(waits == [0.4, 0.8, 1.6, RecheckSchedule.longest, RecheckSchedule.longest, RecheckSchedule.longest])
-        schedule.judged(look(at: 1.15), threshold: 1.1, base: 0.2)  // unknown, but near Alice
+        schedule.judged(look(at: 1.15), at: 3, threshold: 1.1, base: 0.2)  // unknown, but near Alice
         #expect(schedule.interval == 0.2)
         // A base longer than the longest wait is kept.
-        schedule.judged(look(at: 1.3), threshold: 1.1, base: 5)
+        schedule.judged(look(at: 1.3), at: 3, threshold: 1.1, base: 5)
         #expect(schedule.interval == 5)
     }
 
     @Test func everyFrameStaysEveryFrame() {
         var schedule = RecheckSchedule(at: 0, base: 0)
-        schedule.judged(look(at: 1.5), threshold: 1.1, base: 0)
+        schedule.judged(look(at: 1.5), at: 3, threshold: 1.1, base: 0)
         #expect(schedule.interval == 0)
         #expect(schedule.isDue(at: 0))
     }
 
     @Test func aMuchBetterPictureOfTheFaceIsLookedAtBeforeItsWaitIsOver() {
-        var schedule = RecheckSchedule(at: 10, base: 0.2)
-        schedule.judged(look(at: 1.3), threshold: 1.1, base: 0.2)
-        schedule.judged(look(at: 1.3), threshold: 1.1, base: 0.2)  // next look due 0.8 s after the last
+        var schedule = RecheckSchedule(at: 7, base: 0.2)
+        schedule.looked(at: 10)
+        schedule.judged(look(at: 1.3), at: 10, threshold: 1.1, base: 0.2)
+        schedule.judged(look(at: 1.3), at: 10, threshold: 1.1, base: 0.2)  // next look due 0.8 s after the last
         let last = face(turn: 0.6)
         #expect(!schedule.isDue(at: 10.5))
         #expect(!schedule.isDue(face(turn: 0.6), previous: last, at: 10.5, base: 0.2, growFactor: 1.5))

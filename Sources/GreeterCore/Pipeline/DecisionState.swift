@@ -61,7 +61,7 @@ struct DecisionState {
         let decision = box.add(match)
         boxes[track] = box
         guard let decision else {
-            rechecks[track]?.judged(match, threshold: rule.matcher.threshold, base: recheckInterval)
+            rechecks[track]?.judged(match, at: moment.monotonic, threshold: rule.matcher.threshold, base: recheckInterval)
             return []
         }
         switch decision.identity {
