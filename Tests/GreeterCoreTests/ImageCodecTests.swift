@@ -61,6 +61,28 @@ import Testing
         #expect(try source.next() == nil)
     }
 
+    /// ffmpeg sends RGB; frames come out BGR, the first (copied from the bridge's buffer) as the later ones.
+    @Test func aVideosFramesAreBGR() throws {
+        let folder = RealData.scratch("codec-bgr")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = "\(folder)/red.mp4"
+        let ffmpeg = Process()
+        ffmpeg.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        ffmpeg.arguments = ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "color=c=red:s=64x48:r=10", "-frames:v", "3",
+                            "-pix_fmt", "yuv444p", "-c:v", "libx264", "-qp", "0", path]
+        try ffmpeg.run()
+        ffmpeg.waitUntilExit()
+        #expect(ffmpeg.terminationStatus == 0)
+        let source = try FileSource(path: path, realTime: false)
+        var frames = 0
+        while let frame = try source.next() {
+            let (b, g, r) = (frame.image.pixels[0], frame.image.pixels[1], frame.image.pixels[2])
+            #expect(b < 10 && g < 10 && r > 245, "frame \(frames): BGR \(b), \(g), \(r)")
+            frames += 1
+        }
+        #expect(frames == 3)
+    }
+
     @Test func aFileThatIsNoVideoIsRefusedWithFFmpegsReason() throws {
         let folder = RealData.scratch("codec")
         defer { try? FileManager.default.removeItem(atPath: folder) }

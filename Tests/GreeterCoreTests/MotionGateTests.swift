@@ -36,11 +36,16 @@ private func frame(square x: Int, _ y: Int, size: Int = 80, time: Double) -> Fra
 
     @Test func undecidedFacesAndDueLooksAreDetectedOnEveryFrameAndAStillSceneOnlyEveryIdleInterval() throws {
         var gate = MotionGate(settings: .init(threshold: 2, idleInterval: 1, trackedInterval: 0.25))
+        let inView = MotionGate.Need(faces: [face])
         #expect(try gate.shouldDetect(frame(square: 110, 110, time: 0)))
-        #expect(try !gate.shouldDetect(frame(square: 110, 110, time: 0.5)))
+        #expect(try !gate.shouldDetect(frame(square: 110, 110, time: 0.5), need: inView))
         #expect(try gate.shouldDetect(frame(square: 110, 110, time: 0.533), need: .init(everyFrame: true)))
         #expect(try gate.shouldDetect(frame(square: 110, 110, time: 0.566), need: .init(due: true, faces: [face])))
-        #expect(try !gate.shouldDetect(frame(square: 110, 110, time: 1.5)))
-        #expect(try gate.shouldDetect(frame(square: 110, 110, time: 1.6)))
+        #expect(try !gate.shouldDetect(frame(square: 110, 110, time: 1.5), need: inView))
+        #expect(try gate.shouldDetect(frame(square: 110, 110, time: 1.6), need: inView))
+        // Nobody in view: the still scene is detected five times less often.
+        #expect(try !gate.shouldDetect(frame(square: 110, 110, time: 3), need: MotionGate.Need()))
+        #expect(try !gate.shouldDetect(frame(square: 110, 110, time: 6.5)))
+        #expect(try gate.shouldDetect(frame(square: 110, 110, time: 6.7)))
     }
 }

@@ -103,7 +103,8 @@ public struct Config: Sendable, Equatable {
         public var enabled = true
         /// Mean absolute grey-level difference (0...255) on a 64x48 thumbnail that counts as motion.
         public var threshold = 6.0
-        /// Detection still runs this often in a static scene, so a still face stays tracked.
+        /// Detection still runs this often in a static scene, so a still face stays tracked (`MotionGate`: less often
+        /// with nobody in view).
         public var idleDetectIntervalMs = 1000
         public init() {}
     }

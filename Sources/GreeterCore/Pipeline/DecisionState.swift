@@ -4,15 +4,20 @@ struct DecisionState {
     private var tracker: Tracker
     private var boxes: [TrackID: VoteBox] = [:]
     private var firstSeen: [TrackID: Double] = [:]
-    /// Tracks decided "unknown", with when they were last looked at.
-    private var unknownSince: [TrackID: Double] = [:]
+    /// Tracks decided "unknown", with when they are looked at again.
+    private var rechecks: [TrackID: RecheckSchedule] = [:]
+    /// Each track's face as it was when last embedded.
+    private var lastLook: [TrackID: DetectedFace] = [:]
     private var policy: GreetingPolicy
     private var rule: VoteBox.Rule
+    /// The shortest wait between looks at an unknown face (`tracking.reembed_interval_ms`).
+    private var recheckInterval: Double
 
     init(settings: PipelineSettings, log: GreetingLog) {
         tracker = Tracker(settings: settings.tracker)
         policy = GreetingPolicy(settings: settings.greeting, log: log)
         rule = settings.decision
+        recheckInterval = settings.unknownRecheckInterval
     }
 
     mutating func reconfigure(_ settings: PipelineSettings) {
@@ -20,11 +25,11 @@ struct DecisionState {
         policy.reconfigure(settings.greeting)
         // Tracks already being voted on keep their boxes; new tracks get the new rule.
         rule = settings.decision
+        recheckInterval = settings.unknownRecheckInterval
     }
 
     /// Associates a frame's detections with tracks; returns the faces worth embedding now.
-    mutating func track(_ faces: [DetectedFace], time: Double,
-                        unknownRecheck: Double) -> [(track: TrackID, face: DetectedFace)] {
+    mutating func track(_ faces: [DetectedFace], time: Double) -> [(track: TrackID, face: DetectedFace)] {
         var wanted: [(track: TrackID, face: DetectedFace)] = []
         for tracked in tracker.update(faces: faces, time: time) {
             if tracked.isNew {
@@ -33,12 +38,15 @@ struct DecisionState {
             }
             if tracked.reopened {
                 boxes[tracked.id]?.reset()
-                unknownSince[tracked.id] = nil
+                rechecks[tracked.id] = nil
             }
-            if let since = unknownSince[tracked.id], time - since < unknownRecheck { continue }
+            if let recheck = rechecks[tracked.id],
+               !recheck.isDue(tracked.face, previous: lastLook[tracked.id], at: time, base: recheckInterval,
+                              growFactor: tracker.settings.growFactor) { continue }
             guard tracker.shouldEmbed(tracked.id, time: time) else { continue }
             tracker.markEmbedded(tracked.id, time: time)
-            if unknownSince[tracked.id] != nil { unknownSince[tracked.id] = time }
+            rechecks[tracked.id]?.looked(at: time)
+            lastLook[tracked.id] = tracked.face
             wanted.append((tracked.id, tracked.face))
         }
         return wanted
@@ -55,10 +63,15 @@ struct DecisionState {
         guard var box = boxes[track], let first = firstSeen[track] else { return [] } // the track ended meanwhile
         let decision = box.add(match)
         boxes[track] = box
-        guard let decision else { return [] }
+        guard let decision else {
+            rechecks[track]?.judged(match, at: moment.monotonic, threshold: rule.matcher.threshold, base: recheckInterval)
+            return []
+        }
         switch decision.identity {
-        case .person: tracker.markDecided(track)
-        case .unknown: unknownSince[track] = moment.monotonic
+        case .person:
+            tracker.markDecided(track)
+            rechecks[track] = nil
+        case .unknown: rechecks[track] = RecheckSchedule(at: moment.monotonic, base: recheckInterval)
         }
         let events = policy.submit(TrackDecision(trackID: track, decision: decision, trackFirstSeen: first), at: moment)
         return events + (anyoneUndecided ? [] : policy.flush(now: moment, early: true))
@@ -76,9 +89,9 @@ struct DecisionState {
     /// What the next frame's detection would be for: every frame while someone is undecided; a look at an unknown
     /// face when its recheck is due (a turned or badly lit face may be recognised a moment later); else the faces
     /// in view, whose motion the gate need not detect on every frame.
-    func detectionNeed(at time: Double, unknownRecheck: Double) -> MotionGate.Need {
+    func detectionNeed(at time: Double) -> MotionGate.Need {
         MotionGate.Need(everyFrame: anyoneUndecided,
-                        due: unknownSince.values.contains { time - $0 >= unknownRecheck },
+                        due: rechecks.values.contains { $0.isDue(at: time) },
                         faces: tracker.boxes)
     }
 
@@ -91,7 +104,8 @@ struct DecisionState {
         for id in ended {
             boxes[id] = nil
             firstSeen[id] = nil
-            unknownSince[id] = nil
+            rechecks[id] = nil
+            lastLook[id] = nil
             policy.endVisit(id)
         }
         guard let deadline = policy.groupDeadline, moment.monotonic >= deadline else { return (ended, []) }

@@ -133,9 +133,14 @@ public final class DoorPipeline: Sendable {
     private func detect(_ frame: Frame) {
         let current = settings.withLock { $0 }
         do {
+            // With a look already waiting for the busy embedder, a detection for the undecided would only swap it
+            // for one a frame newer (most of a face-in-view second's detections were that); motion elsewhere and
+            // due looks still count.
+            let embedderBacklogged = embedStage.withLock { $0 }?.isHolding == true
             let worth = try decisions.sync {
-                try motion.shouldDetect(frame, need: state.detectionNeed(at: frame.time,
-                                                                         unknownRecheck: current.unknownRecheckInterval))
+                var need = state.detectionNeed(at: frame.time)
+                if embedderBacklogged { need.everyFrame = false }
+                return try motion.shouldDetect(frame, need: need)
             }
             guard worth else {
                 stats.withLock { $0.framesStatic += 1 }
@@ -144,7 +149,7 @@ public final class DoorPipeline: Sendable {
             let faces = try models.detect(frame.image, settings: current.detection)
             stats.withLock { $0.framesDetected += 1 }
             decisions.async { [self] in
-                let wanted = state.track(faces, time: frame.time, unknownRecheck: current.unknownRecheckInterval)
+                let wanted = state.track(faces, time: frame.time)
                 guard !wanted.isEmpty else { return }
                 embedStage.withLock { $0 }?.post(EmbedJob(image: frame.image, faces: wanted))
             }

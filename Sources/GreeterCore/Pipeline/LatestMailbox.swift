@@ -36,6 +36,9 @@ public final class LatestMailbox<Item: Sendable>: Sendable {
         if start { queue.async { self.drain() } }
     }
 
+    /// True while an item waits for the stage to finish the one before it.
+    public var isHolding: Bool { state.withLock { $0.waiting != nil } }
+
     /// Items replaced before the stage took them.
     public var dropped: Int { state.withLock { $0.dropped } }
 
