@@ -82,6 +82,7 @@ public final class DoorPipeline: Sendable {
         decisions.sync {}
         _ = embedStage.withLock { $0 }?.drain(timeout: .infinity)
         decisions.sync {}
+        speech.sync {}  // a greeting decided by this frame is timed before the next frame comes
     }
 
     /// A reload: new thresholds, votes, cooldowns and texts take effect from the next frame.
