@@ -11,9 +11,10 @@ int clinux_ioctl(int fd, unsigned long request, void *arg);
 // MARK: malloc
 // <malloc.h> is not part of Glibc's Swift module, so neither mallopt nor its M_* parameters are visible.
 #include <malloc.h>
-static inline void clinux_tune_malloc(int arenas, int mmap_threshold) {
+static inline void clinux_tune_malloc(int arenas, int mmap_threshold, int trim_threshold) {
     mallopt(M_ARENA_MAX, arenas);
     mallopt(M_MMAP_THRESHOLD, mmap_threshold);
+    mallopt(M_TRIM_THRESHOLD, trim_threshold);
 }
 
 #endif
