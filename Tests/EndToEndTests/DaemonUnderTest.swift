@@ -199,6 +199,9 @@ final class DaemonUnderTest {
             }
             try await Task.sleep(for: .milliseconds(50))
         }
+        // A test task starved past the deadline (a loaded machine, many tests at once) looks once more before it
+        // gives up: CI saw "gave up waiting for ready" with the ready line in the log.
+        if let value = found() { return value }
         Issue.record("gave up waiting for \(what) (\(Int(Self.patience)) s without a new log line, or \(Int(Self.longestWait)) s)\n\(logTail)", sourceLocation: sourceLocation)
         throw CancellationError()
     }
